@@ -1,0 +1,65 @@
+package config_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tremplin/tremplin/internal/config"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestDefaultsAreEmbedded(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1:8080", c.Addr)
+	require.Equal(t, "http://127.0.0.1:8080", c.BaseURL)
+	require.Equal(t, []string{"SQLite", "Redis", "S3", "mail-to-log"}, c.Embedded())
+	require.True(t, c.Demo)
+	require.False(t, c.Secure())
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	t.Parallel()
+	cases := map[string]map[string]string{
+		"DATABASE_URL":      {"DATABASE_URL": "mysql://x"},
+		"REDIS_URL":         {"REDIS_URL": "localhost:6379"},
+		"S3_USE_TLS":        {"S3_USE_TLS": "maybe"},
+		"S3_ENDPOINT":       {"S3_ENDPOINT": "http://minio:9000", "S3_ACCESS_KEY": "a", "S3_SECRET_KEY": "b"},
+		"TREMPLIN_ADDR":     {"TREMPLIN_ADDR": "nope"},
+		"SMTP_URL":          {"SMTP_URL": "http://mail"},
+		"MAIL_FROM":         {"MAIL_FROM": "not an address"},
+		"TREMPLIN_BASE_URL": {"TREMPLIN_BASE_URL": "ftp://x"},
+		"S3_ACCESS_KEY":     {"S3_ENDPOINT": "127.0.0.1:9000"},
+	}
+	for name, vars := range cases {
+		_, err := config.Load(env(vars))
+		require.Error(t, err, name)
+		require.Contains(t, err.Error(), name)
+	}
+}
+
+func TestPasswordNotEchoed(t *testing.T) {
+	t.Parallel()
+	_, err := config.Load(env(map[string]string{"DATABASE_URL": "mysql://u:secret@h/db"}))
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "secret")
+}
+
+func TestRealBackends(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(env(map[string]string{
+		"DATABASE_URL": "postgres://localhost/x", "REDIS_URL": "redis://127.0.0.1:6379/1",
+		"S3_ENDPOINT": "127.0.0.1:9000", "S3_ACCESS_KEY": "a", "S3_SECRET_KEY": "b",
+		"SMTP_URL": "smtp://127.0.0.1:1025", "TREMPLIN_BASE_URL": "https://aap.seinesaintdenis.fr/",
+	}))
+	require.NoError(t, err)
+	require.Empty(t, c.Embedded())
+	require.False(t, c.Demo)
+	require.True(t, c.Secure())
+	require.Equal(t, "https://aap.seinesaintdenis.fr", c.BaseURL)
+}

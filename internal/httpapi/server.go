@@ -1,0 +1,91 @@
+// Package httpapi is Tremplin's HTTP layer: a gin router with one file per
+// resource. Handlers decode, call the app's use case, and encode; errors go
+// through fail(), the one place that maps them to problem+json.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/config"
+	"github.com/tremplin/tremplin/internal/domain"
+)
+
+// Pinger is a backend /readyz checks.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps is what the HTTP layer needs from the rest of the process.
+type Deps struct {
+	Config   *config.Config
+	App      *app.App
+	Ready    map[string]Pinger // "database", "redis", "s3"
+	Frontend fs.FS             // the built front end (frontend/dist); nil serves none
+	Metrics  *prometheus.Registry
+}
+
+// Server is the router and its route table.
+type Server struct {
+	deps   Deps
+	app    *app.App
+	engine *gin.Engine
+	routes []Route
+}
+
+// New builds the router with every route registered.
+func New(d Deps) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	// The API sits behind at most one local proxy; client IPs come from the socket otherwise.
+	_ = e.SetTrustedProxies([]string{"127.0.0.1", "::1"})
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+	}
+	s := &Server{deps: d, app: d.App, engine: e}
+	m := newHTTPMetrics(d.Metrics)
+	e.Use(requestIDs(), recovery(), accessLog(), m.middleware(), securityHeaders(d.Config.Secure()))
+	e.NoRoute(s.noRoute)
+	e.NoMethod(func(c *gin.Context) {
+		writeProblem(c, http.StatusMethodNotAllowed, &domain.Error{Code: domain.CodeInvalid, Reason: "method_not_allowed",
+			Message: "Cette méthode HTTP n'est pas acceptée à cette adresse."})
+	})
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics())
+	e.GET("/api/openapi.json", s.openapi)
+
+	s.registerReference()
+	s.registerCalls()
+	return s
+}
+
+// Handler is the http.Handler to serve.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+func jsonEncode(w http.ResponseWriter, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// ok writes a JSON success body.
+func ok(c *gin.Context, status int, v any) {
+	c.Header("Cache-Control", "no-store")
+	c.JSON(status, v)
+}
+
+// Engine exposes gin's route table to tests that compare it with declarations.
+func (s *Server) Engine() *gin.Engine { return s.engine }
+
+// OpenAPIPath converts a gin path to OpenAPI syntax (exported for tests).
+func OpenAPIPath(p string) string { return openAPIPath(p) }

@@ -1,0 +1,254 @@
+// Package server assembles a Tremplin process from its configuration: the
+// database, the queue, the document store, the mailer, the HTTP server, the
+// worker and the outbox relay — embedded stand-ins for whichever backend is
+// not configured. cmd/tremplin and the end-to-end tests both use Main.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/blob"
+	"github.com/tremplin/tremplin/internal/config"
+	"github.com/tremplin/tremplin/internal/demo"
+	"github.com/tremplin/tremplin/internal/embedded"
+	"github.com/tremplin/tremplin/internal/httpapi"
+	"github.com/tremplin/tremplin/internal/jobs"
+	"github.com/tremplin/tremplin/internal/notify"
+	"github.com/tremplin/tremplin/internal/store"
+)
+
+// Main is one Tremplin process.
+type Main struct {
+	Config   *config.Config
+	Frontend fs.FS
+
+	DB     *store.DB
+	Queue  *jobs.Queue
+	Blobs  *blob.Store
+	Mailer notify.Mailer
+	App    *app.App
+	Relay  *jobs.Relay
+	Worker *jobs.Worker
+	HTTP   *httpapi.Server
+
+	embeddedRedis *embedded.Redis
+	embeddedS3    *embedded.S3
+	httpServer    *http.Server
+	listener      net.Listener
+	cancel        context.CancelFunc
+	relayDone     chan struct{}
+}
+
+// Open connects every backend (starting embedded ones as needed) and applies
+// pending migrations. It fails with a message naming the backend at fault.
+func Open(ctx context.Context, cfg *config.Config, frontend fs.FS) (*Main, error) {
+	m := &Main{Config: cfg, Frontend: frontend}
+	if err := m.open(ctx); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Main) open(ctx context.Context) error {
+	cfg := m.Config
+	var err error
+	t0 := time.Now()
+	phase := func(name string) { slog.Debug("startup", "phase", name, "ms", time.Since(t0).Milliseconds()) }
+	defer phase("backends ready")
+	m.DB, err = store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	if _, err := m.DB.Migrate(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+
+	phase("database migrated")
+	redisURL := cfg.RedisURL
+	if redisURL == "" {
+		if m.embeddedRedis, err = embedded.StartRedis(); err != nil {
+			return err
+		}
+		redisURL = m.embeddedRedis.URL()
+	}
+	if m.Queue, err = jobs.OpenQueue(ctx, redisURL); err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+
+	phase("redis connected")
+	bo := blob.Options{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+		Bucket: cfg.S3Bucket, UseTLS: cfg.S3UseTLS}
+	if cfg.S3Endpoint == "" {
+		if m.embeddedS3, err = embedded.StartS3(filepath.Join(cfg.DataDir, "s3")); err != nil {
+			return err
+		}
+		bo = blob.Options{Endpoint: m.embeddedS3.Endpoint(), AccessKey: m.embeddedS3.AccessKey,
+			SecretKey: m.embeddedS3.SecretKey, Bucket: cfg.S3Bucket}
+	}
+	if m.Blobs, err = blob.Open(ctx, bo); err != nil {
+		return fmt.Errorf("S3_ENDPOINT: %w", err)
+	}
+
+	if cfg.SMTPURL != "" {
+		m.Mailer, err = notify.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+	} else {
+		m.Mailer, err = notify.NewFileMailer(filepath.Join(cfg.DataDir, "mail"), cfg.MailFrom)
+	}
+	if err != nil {
+		return err
+	}
+
+	m.Relay = jobs.NewRelay(m.DB, m.Queue)
+	m.App = &app.App{Config: cfg, DB: m.DB, Blobs: m.Blobs, Relay: m.Relay}
+	return nil
+}
+
+// SeedDemo loads the demo data into an empty database.
+func (m *Main) SeedDemo(ctx context.Context) (bool, error) {
+	s, err := demo.Seed(ctx, m.DB, m.DB.Clock())
+	return s != nil, err
+}
+
+// StartWorker starts processing background tasks.
+func (m *Main) StartWorker() error {
+	m.Worker = jobs.NewWorker(m.Queue, max(4, runtime.NumCPU()*2), m.Config.ShutdownTimeout)
+	m.Worker.Handle(jobs.TypeSendMail, jobs.HandleSendMail(m.Mailer))
+	return m.Worker.Start()
+}
+
+// StartRelay starts the outbox relay (and audit sealing) in the background.
+func (m *Main) StartRelay() {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.relayDone = make(chan struct{})
+	go func() {
+		defer close(m.relayDone)
+		m.Relay.Run(ctx)
+	}()
+}
+
+// Listen binds the HTTP server (":0" picks a free port, as tests do).
+func (m *Main) Listen() error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(m.DB.DB.DB, "tremplin"))
+	m.registerQueueMetrics(reg)
+	ready := map[string]httpapi.Pinger{"database": m.DB, "redis": m.Queue, "s3": m.Blobs}
+	m.HTTP = httpapi.New(httpapi.Deps{Config: m.Config, App: m.App, Ready: ready, Frontend: m.Frontend, Metrics: reg})
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("TREMPLIN_ADDR: %w", err)
+	}
+	m.listener = ln
+	m.httpServer = &http.Server{
+		Handler:           m.HTTP.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		// Body read/write deadlines are set per route (uploads stream for minutes).
+	}
+	go func() {
+		if err := m.httpServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			slog.Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL is the address the server listens on.
+func (m *Main) URL() string {
+	if m.listener == nil {
+		return ""
+	}
+	return "http://" + m.listener.Addr().String()
+}
+
+func (m *Main) registerQueueMetrics(reg *prometheus.Registry) {
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "tremplin_queue_depth", Help: "Tasks waiting in asynq (pending + scheduled + retry), all queues.",
+	}, func() float64 {
+		d, err := m.Queue.Depth()
+		if err != nil {
+			return -1
+		}
+		n := 0
+		for _, v := range d {
+			n += v
+		}
+		return float64(n)
+	}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "tremplin_outbox_pending", Help: "Outbox rows not yet handed to the queue.",
+	}, func() float64 {
+		n, _, err := m.DB.OutboxLag(context.Background())
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "tremplin_outbox_lag_seconds", Help: "Age of the oldest outbox row not yet handed to the queue.",
+	}, func() float64 {
+		_, lag, err := m.DB.OutboxLag(context.Background())
+		if err != nil {
+			return -1
+		}
+		return lag.Seconds()
+	}))
+}
+
+// Shutdown drains: stop accepting requests and wait for those in flight,
+// then stop the relay and let running jobs finish, then close backends.
+func (m *Main) Shutdown(ctx context.Context) error {
+	var errs []error
+	if m.httpServer != nil {
+		if err := m.httpServer.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http drain: %w", err))
+		}
+	}
+	if m.cancel != nil {
+		m.cancel()
+		select {
+		case <-m.relayDone:
+		case <-ctx.Done():
+		}
+	}
+	if m.Worker != nil {
+		m.Worker.Shutdown()
+	}
+	m.Close()
+	return errors.Join(errs...)
+}
+
+// Close releases every backend without draining.
+func (m *Main) Close() {
+	if m.Queue != nil {
+		_ = m.Queue.Close()
+	}
+	if m.DB != nil {
+		_ = m.DB.Close()
+	}
+	if m.embeddedS3 != nil {
+		_ = m.embeddedS3.Close()
+	}
+	if m.embeddedRedis != nil {
+		m.embeddedRedis.Close()
+	}
+}
+
+// Ping makes *store.DB a readiness check.
+var _ httpapi.Pinger = (*store.DB)(nil)

@@ -1,0 +1,106 @@
+// Package servertest starts a whole Tremplin process for a test, on a free
+// port: against the real backends when the CI variables are set, else on the
+// embedded ones. Each test gets its own database, Redis database and bucket.
+package servertest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tremplin/tremplin/internal/config"
+	"github.com/tremplin/tremplin/internal/jobs/jobstest"
+	"github.com/tremplin/tremplin/internal/server"
+	"github.com/tremplin/tremplin/internal/store/storetest"
+)
+
+func init() {
+	// Request logs drown test output; warnings and errors still show.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+}
+
+// Options tune the process under test.
+type Options struct {
+	// Env overrides configuration variables.
+	Env map[string]string
+	// NoDemo skips the demo data.
+	NoDemo bool
+	// NoWorker skips the job worker (tests that inspect queued tasks).
+	NoWorker bool
+	// Embedded forces the embedded backends even when CI variables are set.
+	Embedded bool
+}
+
+// Server is a running process and its test Redis.
+type Server struct {
+	*server.Main
+	Redis jobstest.Redis
+}
+
+// Start runs a Tremplin process for t and stops it at cleanup.
+func Start(t testing.TB, o Options) *Server {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	env := map[string]string{
+		"TREMPLIN_ADDR":     "127.0.0.1:0",
+		"TREMPLIN_DATA_DIR": dir,
+		"TREMPLIN_DEMO":     fmt.Sprint(!o.NoDemo),
+		"S3_BUCKET":         fmt.Sprintf("t-%d-%d", os.Getpid(), time.Now().UnixNano()),
+	}
+	rd := jobstest.Redis{}
+	if !o.Embedded {
+		if os.Getenv("DATABASE_URL") != "" {
+			env["DATABASE_URL"] = storetest.URL(t)
+		}
+		if os.Getenv("REDIS_URL") != "" {
+			rd = jobstest.New(t)
+			env["REDIS_URL"] = rd.URL
+		}
+		for _, k := range []string{"S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_USE_TLS", "SMTP_URL"} {
+			if v := os.Getenv(k); v != "" {
+				env[k] = v
+			}
+		}
+	}
+	for k, v := range o.Env {
+		env[k] = v
+	}
+	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	require.NoError(t, err)
+	front := fstest.MapFS{
+		"index.html":         {Data: []byte("<!doctype html><html lang=fr><title>Tremplin</title><div id=root></div>")},
+		"assets/app-abc1.js": {Data: []byte("console.log(1)")},
+	}
+	m, err := server.Open(ctx, cfg, front)
+	require.NoError(t, err)
+	if cfg.Demo {
+		_, err := m.SeedDemo(ctx)
+		require.NoError(t, err)
+	}
+	if !o.NoWorker {
+		require.NoError(t, m.StartWorker())
+	}
+	m.StartRelay()
+	require.NoError(t, m.Listen())
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = m.Shutdown(sctx)
+	})
+	return &Server{Main: m, Redis: rd}
+}
+
+// MailDir is where the embedded mailer writes messages.
+func (s *Server) MailDir() string { return filepath.Join(s.Config.DataDir, "mail") }
+
+// Path joins the server URL and a path.
+func (s *Server) Path(p string) string { return s.URL() + "/" + strings.TrimPrefix(p, "/") }

@@ -1,0 +1,173 @@
+// Package store persists Tremplin's aggregates with bun over PostgreSQL or
+// SQLite. One file per aggregate; helpers are shared, query bodies are not
+// duplicated per engine: where the engines differ, the difference is a small
+// dialect switch next to the query.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/sqliteshim"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/tremplin/tremplin/internal/domain"
+)
+
+// Engine names the database engine in use.
+type Engine string
+
+// The supported engines.
+const (
+	Postgres Engine = "postgres"
+	SQLite   Engine = "sqlite"
+)
+
+// DB is the database handle plus the clock every use case reads time from,
+// so tests can pin "now".
+type DB struct {
+	*bun.DB
+	Engine Engine
+	Now    func() time.Time
+}
+
+// Options tells Open where the data lives.
+type Options struct {
+	// URL is a postgres:// URL; empty selects SQLite in DataDir.
+	URL string
+	// DataDir holds tremplin.db in SQLite mode.
+	DataDir string
+	// SQLitePath overrides the SQLite file (tests use a temp file).
+	SQLitePath string
+	// MaxOpenConns caps the pool (default 20 on PostgreSQL).
+	MaxOpenConns int
+}
+
+// Open connects to the database and checks it answers.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	var (
+		db  *bun.DB
+		eng Engine
+	)
+	if o.URL != "" {
+		sqldb, err := sql.Open("pgx", o.URL)
+		if err != nil {
+			return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		n := o.MaxOpenConns
+		if n == 0 {
+			n = 20
+		}
+		sqldb.SetMaxOpenConns(n)
+		sqldb.SetMaxIdleConns(n)
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		db, eng = bun.NewDB(sqldb, pgdialect.New()), Postgres
+	} else {
+		path := o.SQLitePath
+		if path == "" {
+			if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
+				return nil, fmt.Errorf("TREMPLIN_DATA_DIR: %w", err)
+			}
+			path = filepath.Join(o.DataDir, "tremplin.db")
+		}
+		// Pragmas go in the DSN so every pooled connection gets them.
+		// _txlock=immediate takes the write lock at BEGIN: a read-then-write
+		// transaction cannot deadlock on lock upgrade, it waits (busy_timeout).
+		dsn := "file:" + path + "?_txlock=immediate" +
+			"&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
+			"&_pragma=synchronous(NORMAL)"
+		sqldb, err := sql.Open(sqliteshim.ShimName, dsn)
+		if err != nil {
+			return nil, err
+		}
+		// One writer at a time is SQLite's rule; a small pool keeps reads concurrent under WAL.
+		sqldb.SetMaxOpenConns(8)
+		sqldb.SetMaxIdleConns(8)
+		db, eng = bun.NewDB(sqldb, sqlitedialect.New()), SQLite
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("database unreachable: %w", err)
+	}
+	return &DB{DB: db, Engine: eng, Now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}, nil
+}
+
+// Clock returns the current time in UTC at the database's precision.
+func (db *DB) Clock() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// RunInTx runs fn in one transaction: everything a use case writes (state,
+// history, audit, outbox) commits or rolls back together.
+func (db *DB) RunInTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	err := db.DB.RunInTx(ctx, nil, fn)
+	return MapError(err)
+}
+
+// MapError turns driver errors into domain errors: unique violations become
+// conflicts, the rest stays internal. Domain errors pass through unchanged.
+func MapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.NotFound("Élément")
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505":
+			return &domain.Error{Code: domain.CodeConflict, Reason: "duplicate", Message: "Cet élément existe déjà.", Err: err}
+		case "40001", "40P01":
+			return &domain.Error{Code: domain.CodeConflict, Reason: "serialization", Message: "Opération concurrente, réessayez.", Err: err}
+		}
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		switch sqErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &domain.Error{Code: domain.CodeConflict, Reason: "duplicate", Message: "Cet élément existe déjà.", Err: err}
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return domain.Unavailable("La base de données", err)
+		}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return domain.Unavailable("La base de données", err)
+	}
+	return domain.Internal(err)
+}
+
+// IsUnique reports whether err is a unique-constraint violation on a name containing hint.
+func IsUnique(err error, hint string) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505" && strings.Contains(pgErr.ConstraintName+pgErr.Message, hint)
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		return (sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) &&
+			strings.Contains(sqErr.Error(), hint)
+	}
+	return false
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// Ping checks the database answers (readiness).
+func (db *DB) Ping(ctx context.Context) error { return db.PingContext(ctx) }

@@ -1,0 +1,151 @@
+// Package storetest gives each test a fresh, migrated database: SQLite in a
+// temp dir always, and PostgreSQL when DATABASE_URL is set (CI). PostgreSQL
+// databases are cloned from a template migrated once per test binary, so a
+// fresh database costs a CREATE DATABASE, not a full migration.
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tremplin/tremplin/internal/store"
+)
+
+// Engines lists the engines to test: sqlite always, postgres when configured.
+func Engines() []store.Engine {
+	if os.Getenv("DATABASE_URL") != "" {
+		return []store.Engine{store.SQLite, store.Postgres}
+	}
+	return []store.Engine{store.SQLite}
+}
+
+// Each runs fn as a subtest on every engine, each with its own fresh database.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, e := range Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			t.Parallel()
+			fn(t, New(t, e))
+		})
+	}
+}
+
+// New returns a fresh migrated database of engine e, dropped at cleanup.
+func New(t testing.TB, e store.Engine) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	if e == store.SQLite {
+		db, err := store.Open(ctx, store.Options{SQLitePath: filepath.Join(t.TempDir(), "test.db")})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = db.Close() })
+		_, err = db.Migrate(ctx)
+		require.NoError(t, err)
+		return db
+	}
+	base := os.Getenv("DATABASE_URL")
+	require.NotEmpty(t, base, "DATABASE_URL is required for PostgreSQL tests")
+	tmpl, err := template(ctx, base)
+	require.NoError(t, err)
+	name := fmt.Sprintf("%s_%d", tmpl, counter.Add(1))
+	admin, err := sql.Open("pgx", base)
+	require.NoError(t, err)
+	defer admin.Close()
+	templateMu.Lock() // a template cannot be cloned by two sessions at once
+	_, err = admin.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tmpl))
+	templateMu.Unlock()
+	require.NoError(t, err)
+	db, err := store.Open(ctx, store.Options{URL: withDB(base, name), MaxOpenConns: 40})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = db.Close()
+		a, err := sql.Open("pgx", base)
+		if err == nil {
+			_, _ = a.ExecContext(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
+			_ = a.Close()
+		}
+	})
+	return db
+}
+
+// URL returns a PostgreSQL URL for a fresh migrated database (for processes
+// started by tests, such as the binary under test).
+func URL(t testing.TB) string {
+	t.Helper()
+	db := New(t, store.Postgres)
+	var name string
+	require.NoError(t, db.QueryRowContext(context.Background(), "SELECT current_database()").Scan(&name))
+	return withDB(os.Getenv("DATABASE_URL"), name)
+}
+
+var (
+	counter      atomic.Int64
+	templateMu   sync.Mutex
+	templateOnce sync.Once
+	templateName string
+	templateErr  error
+)
+
+// template creates and migrates this test binary's template database once.
+func template(ctx context.Context, base string) (string, error) {
+	templateOnce.Do(func() {
+		templateName = fmt.Sprintf("tremplin_t%d_%d", os.Getpid(), time.Now().UnixNano()%1e6)
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			templateErr = err
+			return
+		}
+		defer admin.Close()
+		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+templateName); err != nil {
+			templateErr = err
+			return
+		}
+		db, err := store.Open(ctx, store.Options{URL: withDB(base, templateName)})
+		if err != nil {
+			templateErr = err
+			return
+		}
+		_, templateErr = db.Migrate(ctx)
+		_ = db.Close()
+		// The template is dropped by DropTemplates at the end of the package's tests.
+	})
+	return templateName, templateErr
+}
+
+// DropTemplate removes the template database; call it from TestMain after m.Run.
+func DropTemplate() {
+	base := os.Getenv("DATABASE_URL")
+	if base == "" || templateName == "" {
+		return
+	}
+	if admin, err := sql.Open("pgx", base); err == nil {
+		_, _ = admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+templateName+" WITH (FORCE)")
+		_ = admin.Close()
+	}
+}
+
+// Main wraps testing.M so the template database is dropped after the tests.
+func Main(m *testing.M) int {
+	code := m.Run()
+	DropTemplate()
+	return code
+}
+
+func withDB(base, name string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	u.Path = "/" + strings.TrimPrefix(name, "/")
+	return u.String()
+}
