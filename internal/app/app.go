@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/store"
 )
@@ -27,6 +28,7 @@ type App struct {
 	DB     *store.DB
 	Blobs  Blobs
 	Relay  Kicker
+	Policy *authz.Policy
 }
 
 // Now is the app's clock (the store's, so tests pin both at once).

@@ -30,11 +30,21 @@ type User struct {
 	PasswordHash    string     `bun:"password_hash" json:"-"`
 	Kind            string     `bun:"kind" json:"kind"`
 	EmailVerifiedAt *time.Time `bun:"email_verified_at" json:"email_verified_at"`
-	DisabledAt      *time.Time `bun:"disabled_at" json:"-"`
+	DisabledAt      *time.Time `bun:"disabled_at" json:"disabled_at,omitempty"`
 	CreatedAt       time.Time  `bun:"created_at" json:"created_at"`
 	UpdatedAt       time.Time  `bun:"updated_at" json:"-"`
 	Version         int64      `bun:"version" json:"version"`
+	// MFARequired is set by an admin: the user must enrol a second factor.
+	MFARequired       bool       `bun:"mfa_required" json:"mfa_required"`
+	TOTPSecret        string     `bun:"totp_secret" json:"-"`
+	TOTPEnabledAt     *time.Time `bun:"totp_enabled_at" json:"totp_enabled_at"`
+	RecoveryCodes     []string   `bun:"recovery_codes,type:jsonb" json:"-"` // hashed, single use
+	DeletedAt         *time.Time `bun:"deleted_at" json:"-"`                // anonymised (RGPD)
+	PasswordChangedAt *time.Time `bun:"password_changed_at" json:"-"`
 }
+
+// Active reports whether the account may sign in.
+func (u *User) Active() bool { return u.DisabledAt == nil && u.DeletedAt == nil }
 
 // NormalizeEmail lowercases and trims an address: e-mails are unique case-insensitively.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -34,3 +34,5 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+func itoaHTTP(n int) string { return strconv.Itoa(n) }

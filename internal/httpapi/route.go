@@ -38,7 +38,10 @@ type Route struct {
 	Response   any   // zero value of the success body type (nil: no body documented)
 	MaxBody    int64 // request body cap in bytes; 0 = 1 MiB
 	Streaming  bool  // uploads/downloads: no per-request I/O deadline
-	Handler    gin.HandlerFunc
+	// AllowMFAPending lets a session whose second factor is not yet given
+	// through (the TOTP step itself, me, logout).
+	AllowMFAPending bool
+	Handler         gin.HandlerFunc
 }
 
 // defaultMaxBody caps JSON bodies; upload routes set their own limit.

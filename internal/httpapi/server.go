@@ -52,7 +52,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{deps: d, app: d.App, engine: e}
 	m := newHTTPMetrics(d.Metrics)
-	e.Use(requestIDs(), recovery(), accessLog(), m.middleware(), securityHeaders(d.Config.Secure()))
+	e.Use(requestIDs(), recovery(), accessLog(), m.middleware(), securityHeaders(d.Config.Secure()), s.identify())
 	e.NoRoute(s.noRoute)
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, &domain.Error{Code: domain.CodeInvalid, Reason: "method_not_allowed",
@@ -64,6 +64,7 @@ func New(d Deps) *Server {
 	e.GET("/metrics", s.metrics())
 	e.GET("/api/openapi.json", s.openapi)
 
+	s.registerSession()
 	s.registerReference()
 	s.registerCalls()
 	return s

@@ -12,7 +12,7 @@ import (
 
 // TypeSendMail sends one e-mail. Its payload is a notify.Message; its task ID
 // is the message ID, so the same message cannot be queued twice.
-const TypeSendMail = "mail:send"
+const TypeSendMail = notify.TaskSendMail
 
 // HandleSendMail delivers the message; an SMTP failure is returned so asynq
 // retries with backoff, a malformed payload is skipped.

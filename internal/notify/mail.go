@@ -144,3 +144,6 @@ func (f *FileMailer) Send(_ context.Context, m Message) error {
 	slog.Info("e-mail (not sent: SMTP_URL is empty)", "to", strings.Join(m.To, ","), "subject", m.Subject, "file", path)
 	return nil
 }
+
+// TaskSendMail is the queue task that delivers one Message (see jobs).
+const TaskSendMail = "mail:send"

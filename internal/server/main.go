@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/blob"
 	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/demo"
@@ -28,6 +29,7 @@ import (
 	"github.com/tremplin/tremplin/internal/jobs"
 	"github.com/tremplin/tremplin/internal/notify"
 	"github.com/tremplin/tremplin/internal/store"
+	"github.com/tremplin/tremplin/policies"
 )
 
 // Main is one Tremplin process.
@@ -112,8 +114,12 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 
+	policy, err := authz.Load(policies.FS)
+	if err != nil {
+		return err
+	}
 	m.Relay = jobs.NewRelay(m.DB, m.Queue)
-	m.App = &app.App{Config: cfg, DB: m.DB, Blobs: m.Blobs, Relay: m.Relay}
+	m.App = &app.App{Config: cfg, DB: m.DB, Blobs: m.Blobs, Relay: m.Relay, Policy: policy}
 	return nil
 }
 

@@ -1,0 +1,75 @@
+package notify
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+	"time"
+)
+
+// Templates are French e-mails, one file per kind under templates/, each
+// defining three blocks: "subject", "text" and "html". The HTML body is
+// wrapped in templates/_layout.html.tmpl. Data is any struct or map; BaseURL
+// and OrgName are always available.
+//
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+var paris = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()
+
+var funcs = map[string]any{
+	// date and datetime show times in Europe/Paris, the French way.
+	"date": func(t time.Time) string { return t.In(paris).Format("02/01/2006") },
+	"datetime": func(t time.Time) string {
+		return t.In(paris).Format("02/01/2006") + " à " + t.In(paris).Format("15:04")
+	},
+}
+
+// Rendered is a message's subject and bodies.
+type Rendered struct {
+	Subject, Text, HTML string
+}
+
+// Render fills template name with data.
+func Render(name string, data map[string]any) (Rendered, error) {
+	file := "templates/" + name + ".tmpl"
+	src, err := templateFS.ReadFile(file)
+	if err != nil {
+		return Rendered{}, fmt.Errorf("unknown e-mail template %q", name)
+	}
+	layout, err := templateFS.ReadFile("templates/_layout.html.tmpl")
+	if err != nil {
+		return Rendered{}, err
+	}
+	tt, err := texttemplate.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
+	if err != nil {
+		return Rendered{}, fmt.Errorf("template %s: %w", name, err)
+	}
+	ht, err := htmltemplate.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
+	if err != nil {
+		return Rendered{}, fmt.Errorf("template %s: %w", name, err)
+	}
+	if _, err := ht.Parse(string(layout)); err != nil {
+		return Rendered{}, err
+	}
+	var subj, text, html bytes.Buffer
+	if err := tt.ExecuteTemplate(&subj, "subject", data); err != nil {
+		return Rendered{}, fmt.Errorf("template %s subject: %w", name, err)
+	}
+	if err := tt.ExecuteTemplate(&text, "text", data); err != nil {
+		return Rendered{}, fmt.Errorf("template %s text: %w", name, err)
+	}
+	if err := ht.ExecuteTemplate(&html, "layout", data); err != nil {
+		return Rendered{}, fmt.Errorf("template %s html: %w", name, err)
+	}
+	return Rendered{Subject: strings.TrimSpace(subj.String()), Text: strings.TrimSpace(text.String()) + "\n", HTML: html.String()}, nil
+}
