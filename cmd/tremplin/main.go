@@ -29,10 +29,10 @@ type command struct {
 	flags            func(fs *flag.FlagSet)
 }
 
-var commands []command
-
-func init() {
-	commands = []command{
+// allCommands lists the built-in commands and those other files add; it is
+// built at run time because init functions of other files may run after this one's.
+func allCommands() []command {
+	return append([]command{
 		{name: "serve", help: "Start the web server, the background worker and the outbox relay in one process.", run: runServe},
 		{name: "worker", help: "Process background jobs only (scale out by running several).", run: runWorker},
 		{name: "migrate", args: "up|status", help: "Apply pending database migrations (up) or list them (status).", run: runMigrate},
@@ -42,8 +42,7 @@ func init() {
 				fs.String("email", "", "e-mail address of the new administrator")
 				fs.String("name", "Administrateur", "display name")
 			}},
-	}
-	commands = append(commands, extraCommands...)
+	}, extraCommands...)
 }
 
 // extraCommands are added by other files of this package (workflow, audit, …).
@@ -59,6 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return 0
 	}
+	commands := allCommands()
 	var cmd *command
 	for i := range commands {
 		if commands[i].name == args[0] {
@@ -109,7 +109,7 @@ var stdinReader io.Reader = os.Stdin
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Tremplin — appels à projets et expérimentations (Département de la Seine-Saint-Denis)")
 	fmt.Fprintln(w, "\nUsage: tremplin <command> [flags]\n\nCommands:")
-	for _, c := range commands {
+	for _, c := range allCommands() {
 		fmt.Fprintf(w, "  %-12s %-18s %s\n", c.name, c.args, c.help)
 	}
 	fmt.Fprintf(w, "\nRun 'tremplin <command> --help' for details.\n\nEnvironment:\n%s", config.Help())

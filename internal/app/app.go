@@ -8,9 +8,13 @@ import (
 	"io"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/config"
+	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/store"
+	"github.com/tremplin/tremplin/internal/workflow"
 )
 
 // Blobs is the document storage port (implemented by internal/blob).
@@ -29,6 +33,24 @@ type App struct {
 	Blobs  Blobs
 	Relay  Kicker
 	Policy *authz.Policy
+	// Workflows are the loaded definitions (workflows/*.yaml).
+	Workflows *workflow.Set
+
+	// StartExperiment is the "start_experiment" effect, provided by the
+	// experiments use cases: it creates the experiment of an accepted application.
+	StartExperiment func(ctx context.Context, tx bun.IDB, s *Subject, in TransitionInput) error
+
+	// LoadReviewState and ApplicationDirections are provided by the review use
+	// cases: how many directions an application is routed to, how many reviews
+	// are pending, and which directions (their reviewers may read it).
+	LoadReviewState       func(ctx context.Context, tx bun.IDB, applicationID int64) (assignments, pending int, err error)
+	ApplicationDirections func(ctx context.Context, tx bun.IDB, applicationID int64) ([]string, error)
+	// OnApplicationTransition lets the application use cases record what a
+	// transition implies (submission time, frozen answers…) in the same transaction.
+	OnApplicationTransition func(ctx context.Context, tx bun.IDB, ap *domain.Application, res workflow.Result, in TransitionInput) error
+
+	kinds    map[string]Kind
+	communes map[string]bool
 }
 
 // Now is the app's clock (the store's, so tests pin both at once).

@@ -33,7 +33,10 @@ type CallSettings struct {
 	Eligibility    string         `json:"eligibility,omitempty"`
 	CofundingRules string         `json:"cofunding_rules,omitempty"`
 	Documents      []DocumentSlot `json:"documents,omitempty"`
-	Extra          map[string]any `json:"extra,omitempty"`
+	Form           FormSchema     `json:"form"`
+	Grid           Grid           `json:"grid"`
+	// MaxShareBP caps the Département's share of the project budget, in basis points (8000 = 80 %); 0 = no cap.
+	MaxShareBP int `json:"max_share_bp,omitempty"`
 }
 
 // DocumentSlot is a document the applicant must or may attach.

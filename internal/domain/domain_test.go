@@ -16,6 +16,7 @@ func TestSIRET(t *testing.T) {
 	}{
 		{"73282932000074", ""},               // a real-world valid SIRET
 		{"35600000000015", ""},               // La Poste: digit sum multiple of 5
+		{"35600000000048", ""},               // La Poste head office: plain Luhn
 		{"35600000000016", "siret_checksum"}, // La Poste, wrong sum
 		{"73282932000075", "siret_checksum"},
 		{"7328293200007", "siret_format"},

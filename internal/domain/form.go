@@ -174,6 +174,7 @@ func visibleTop(schema FormSchema, answers map[string]any) ([]FormField, map[str
 }
 
 func visibleRow(block FormField, topShown map[string]bool, answers, row map[string]any) []FormField {
+	siblings := formIndex(block.Fields)
 	shown := make(map[string]bool, len(block.Fields))
 	visible := make([]FormField, 0, len(block.Fields))
 	for _, f := range block.Fields {
@@ -183,7 +184,7 @@ func visibleRow(block FormField, topShown map[string]bool, answers, row map[stri
 		ok := true
 		if c := f.ShowIf; c != nil {
 			// A sibling shadows a top-level field of the same key, like a local variable.
-			if _, sibling := block.child(c.Field); sibling {
+			if _, sibling := siblings[c.Field]; sibling {
 				ok = shown[c.Field] && c.matches(row[c.Field])
 			} else {
 				ok = topShown[c.Field] && c.matches(answers[c.Field])

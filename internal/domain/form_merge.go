@@ -67,6 +67,10 @@ func sameAnswer(a, b any) bool {
 	case bool:
 		bv, ok := b.(bool)
 		return ok && av == bv
+	case json.Number:
+		// Only numbers float64 cannot hold (1e400) get here: compare as written.
+		bv, ok := b.(json.Number)
+		return ok && av == bv
 	case []any:
 		bv, ok := b.([]any)
 		if !ok || len(av) != len(bv) {

@@ -135,7 +135,7 @@ func (c schemaChecker) level(path string, fields []FormField, block int) {
 
 func (c schemaChecker) key(p string, f FormField, i int, index map[string]int) {
 	if !formKeyRE.MatchString(f.Key) {
-		c.errs.Add(p+".key", "key_invalid", "Identifiant invalide : une lettre minuscule, puis des lettres minuscules, des chiffres ou « _ » (63 caractères au plus).")
+		c.errs.Add(p+".key", "key_invalid", "Identifiant invalide : une lettre minuscule, puis des lettres minuscules, des chiffres ou «\u00a0_\u00a0» (63 caractères au plus).")
 		return
 	}
 	if first := index[f.Key]; first != i {

@@ -50,7 +50,9 @@ func ValidateSIRET(s string) (code, message string) {
 		for _, r := range s {
 			sum += int(r - '0')
 		}
-		if sum%5 != 0 {
+		// The head office (35600000000048) follows plain Luhn; the other
+		// establishments follow the digit-sum rule.
+		if sum%5 != 0 && !luhn(s) {
 			return "siret_checksum", "Ce SIRET n'est pas valide (clé de contrôle incorrecte)."
 		}
 		return "", ""

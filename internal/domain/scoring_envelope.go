@@ -59,7 +59,7 @@ func SimulateEnvelope(envelope Money, lines []SimLine) SimResult {
 		case l.Proposed < 0:
 			add("proposed", "negative", "Le montant proposé ne peut pas être négatif.")
 			continue
-		case l.Proposed > l.Requested:
+		case l.Requested >= 0 && l.Proposed > l.Requested:
 			add("proposed", "above_requested", fmt.Sprintf("Le montant proposé (%s) dépasse le montant demandé (%s).", l.Proposed, l.Requested))
 		}
 		res.Total += l.Proposed

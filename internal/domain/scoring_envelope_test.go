@@ -47,7 +47,7 @@ func TestSimulateEnvelopeLineErrors(t *testing.T) {
 	})
 	require.Len(t, r.Errors, 4)
 	require.Equal(t, domain.SimLineError{Index: 0, ApplicationID: 7, Field: "proposed", Code: "above_requested",
-		Message: "Le montant proposé (6\u00a0000,00\u00a0€) dépasse le montant demandé (5\u00a0000,00\u00a0€)."}, fixSpaces(r.Errors[0]))
+		Message: "Le montant proposé (6\u00a0000,00\u00a0€) dépasse le montant demandé (5\u00a0000,00\u00a0€)."}, envelopeFixSpaces(r.Errors[0]))
 	require.Equal(t, "negative", r.Errors[1].Code)
 	require.Equal(t, "duplicate", r.Errors[2].Code)
 	require.Equal(t, 2, r.Errors[2].Index)
@@ -63,9 +63,9 @@ func TestSimulateEnvelopeLineErrors(t *testing.T) {
 	require.Equal(t, "lines[2].application_id", de.Fields[2].Field)
 }
 
-// fixSpaces turns Money's narrow no-break spaces into no-break spaces so the
+// envelopeFixSpaces turns Money's narrow no-break spaces into no-break spaces so the
 // expected message stays readable in the test source.
-func fixSpaces(e domain.SimLineError) domain.SimLineError {
+func envelopeFixSpaces(e domain.SimLineError) domain.SimLineError {
 	out := []rune{}
 	for _, r := range e.Message {
 		if r == '\u202f' {

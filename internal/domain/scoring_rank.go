@@ -245,8 +245,8 @@ func rankRow(reviews []ReviewInput, vals []float64, idx []int32, buf []float64, 
 	// partner), so a quadratic scan beats building a map of slices.
 	for k, i := range idx {
 		dir := reviews[i].Direction
-		if _, done := row.ByDirection[dir]; done {
-			continue
+		if _, done := row.ByDirection[dir]; done || dir == "" {
+			continue // a review without direction counts overall only
 		}
 		buf = buf[:0]
 		for _, j := range idx[k:] {

@@ -11,12 +11,12 @@ import (
 	"github.com/tremplin/tremplin/internal/domain"
 )
 
-var directions = []string{"DIESS", "DA", "DPAS", "DTCM"}
+var rankDirections = []string{"DIESS", "DA", "DPAS", "DTCM"}
 
-// syntheticCall builds apps × perApp reviews by `reviewers` reviewers: each
+// rankSyntheticCall builds apps × perApp reviews by `reviewers` reviewers: each
 // application has a hidden quality, each reviewer a bias (strict or lenient)
 // and some noise, like a real call.
-func syntheticCall(seed uint64, apps, perApp, reviewers int) []domain.ReviewInput {
+func rankSyntheticCall(seed uint64, apps, perApp, reviewers int) []domain.ReviewInput {
 	rng := rand.New(rand.NewPCG(seed, 93))
 	bias := make([]float64, reviewers)
 	for i := range bias {
@@ -29,7 +29,7 @@ func syntheticCall(seed uint64, apps, perApp, reviewers int) []domain.ReviewInpu
 			x := min(max(quality+bias[r]+rng.NormFloat64()*0.3, 0), 5)
 			out = append(out, domain.ReviewInput{
 				ApplicationID: int64(1000 + a), ReviewerID: int64(r + 1),
-				Direction: directions[r%len(directions)], Weighted: x,
+				Direction: rankDirections[r%len(rankDirections)], Weighted: x,
 				Opinion: []string{"favourable", "reserved", "unfavourable"}[rng.IntN(3)],
 			})
 		}
@@ -37,7 +37,7 @@ func syntheticCall(seed uint64, apps, perApp, reviewers int) []domain.ReviewInpu
 	return out
 }
 
-func ids(rows []domain.RankRow) []int64 {
+func rankIDs(rows []domain.RankRow) []int64 {
 	out := make([]int64, len(rows))
 	for i, r := range rows {
 		out[i] = r.ApplicationID
@@ -45,7 +45,7 @@ func ids(rows []domain.RankRow) []int64 {
 	return out
 }
 
-func ranks(rows []domain.RankRow) []int {
+func rankRanks(rows []domain.RankRow) []int {
 	out := make([]int, len(rows))
 	for i, r := range rows {
 		out[i] = r.Rank
@@ -65,8 +65,8 @@ func TestRankAggregates(t *testing.T) {
 		{ApplicationID: 30, ReviewerID: 1, Direction: "DA", Weighted: 4, Opinion: "reserved"},
 	}
 	rows := domain.Rank(in, domain.RankOptions{DispersionThreshold: 1})
-	require.Equal(t, []int64{30, 20, 10}, ids(rows))
-	require.Equal(t, []int{1, 2, 3}, ranks(rows))
+	require.Equal(t, []int64{30, 20, 10}, rankIDs(rows))
+	require.Equal(t, []int{1, 2, 3}, rankRanks(rows))
 
 	a := rows[2]
 	require.Equal(t, 4, a.Reviews)
@@ -153,21 +153,21 @@ func TestRankCompetitionTies(t *testing.T) {
 		{ApplicationID: 3, ReviewerID: 1, Weighted: 0.3}, {ApplicationID: 3, ReviewerID: 2, Weighted: 0.3},
 	}
 	rows := domain.Rank(in, domain.RankOptions{})
-	require.Equal(t, []int64{9, 7, 2, 4, 1, 3}, ids(rows), "mean desc, median desc, id asc")
-	require.Equal(t, []int{1, 2, 3, 3, 5, 5}, ranks(rows))
+	require.Equal(t, []int64{9, 7, 2, 4, 1, 3}, rankIDs(rows), "mean desc, median desc, id asc")
+	require.Equal(t, []int{1, 2, 3, 3, 5, 5}, rankRanks(rows))
 }
 
 func TestRankIsOrderIndependent(t *testing.T) {
 	t.Parallel()
 	for seed := range uint64(20) {
-		in := syntheticCall(seed, 60, 3, 8)
+		in := rankSyntheticCall(seed, 60, 3, 8)
 		for _, o := range []domain.RankOptions{{}, {Normalize: true, ScaleMin: 0, ScaleMax: 5, DispersionThreshold: 0.8}} {
 			want := domain.Rank(in, o)
 			shuffled := slices.Clone(in)
 			rand.New(rand.NewPCG(seed, 1)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 			got := domain.Rank(shuffled, o)
-			require.Equal(t, ids(want), ids(got), "seed %d", seed)
-			require.Equal(t, ranks(want), ranks(got), "seed %d", seed)
+			require.Equal(t, rankIDs(want), rankIDs(got), "seed %d", seed)
+			require.Equal(t, rankRanks(want), rankRanks(got), "seed %d", seed)
 			for i := range want {
 				require.InDelta(t, want[i].Mean, got[i].Mean, 1e-9)
 				require.InDelta(t, want[i].StdDev, got[i].StdDev, 1e-9)
@@ -234,7 +234,7 @@ func TestNormalisationInvariantToReviewerShift(t *testing.T) {
 	wide := domain.RankOptions{Normalize: true, ScaleMin: -1000, ScaleMax: 1000} // no clamping
 	rawChanged := false
 	for seed := range uint64(30) {
-		in := syntheticCall(seed, 80, 3, 6)
+		in := rankSyntheticCall(seed, 80, 3, 6)
 		shifted := slices.Clone(in)
 		shift := []float64{-1.5, -0.7, 0.9, 2}[seed%4]
 		reviewer := int64(seed%6 + 1)
@@ -244,17 +244,17 @@ func TestNormalisationInvariantToReviewerShift(t *testing.T) {
 			}
 		}
 		a, b := domain.Rank(in, wide), domain.Rank(shifted, wide)
-		require.Equal(t, ids(a), ids(b), "seed %d", seed)
-		require.Equal(t, ranks(a), ranks(b), "seed %d", seed)
-		require.InDeltaSlice(t, standardise(domain.NormalizedScores(in, wide)), standardise(domain.NormalizedScores(shifted, wide)), 1e-9)
-		if !slices.Equal(ids(domain.Rank(in, domain.RankOptions{})), ids(domain.Rank(shifted, domain.RankOptions{}))) {
+		require.Equal(t, rankIDs(a), rankIDs(b), "seed %d", seed)
+		require.Equal(t, rankRanks(a), rankRanks(b), "seed %d", seed)
+		require.InDeltaSlice(t, rankStandardise(domain.NormalizedScores(in, wide)), rankStandardise(domain.NormalizedScores(shifted, wide)), 1e-9)
+		if !slices.Equal(rankIDs(domain.Rank(in, domain.RankOptions{})), rankIDs(domain.Rank(shifted, domain.RankOptions{}))) {
 			rawChanged = true
 		}
 	}
 	require.True(t, rawChanged, "the shift must change the raw ranking, or this test proves nothing")
 }
 
-func standardise(xs []float64) []float64 {
+func rankStandardise(xs []float64) []float64 {
 	var sum, ss float64
 	for _, x := range xs {
 		sum += x
@@ -274,7 +274,7 @@ func standardise(xs []float64) []float64 {
 // BenchmarkRank2000x5 is the issue's target: a call of 2,000 applications ×
 // 5 reviews, normalised, well under 100 ms.
 func BenchmarkRank2000x5(b *testing.B) {
-	in := syntheticCall(42, 2000, 5, 40)
+	in := rankSyntheticCall(42, 2000, 5, 40)
 	o := domain.RankOptions{Normalize: true, ScaleMin: 0, ScaleMax: 5, DispersionThreshold: 1}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -286,7 +286,7 @@ func BenchmarkRank2000x5(b *testing.B) {
 }
 
 func BenchmarkRank2000x5Raw(b *testing.B) {
-	in := syntheticCall(42, 2000, 5, 40)
+	in := rankSyntheticCall(42, 2000, 5, 40)
 	b.ReportAllocs()
 	for b.Loop() {
 		domain.Rank(in, domain.RankOptions{DispersionThreshold: 1})

@@ -11,7 +11,7 @@ import (
 	"github.com/tremplin/tremplin/internal/domain"
 )
 
-func mobilityGrid() domain.Grid {
+func scoringGrid() domain.Grid {
 	return domain.Grid{
 		Criteria: []domain.Criterion{
 			{Key: "pertinence", Label: "Pertinence au regard des publics cibles", Weight: 3},
@@ -22,8 +22,8 @@ func mobilityGrid() domain.Grid {
 	}
 }
 
-// fieldCodes maps each field error of err to its code.
-func fieldCodes(t *testing.T, err error) map[string]string {
+// scoringFieldCodes maps each field error of err to its code.
+func scoringFieldCodes(t *testing.T, err error) map[string]string {
 	t.Helper()
 	var de *domain.Error
 	require.True(t, errors.As(err, &de), "want a *domain.Error, got %v", err)
@@ -38,7 +38,7 @@ func fieldCodes(t *testing.T, err error) map[string]string {
 
 func TestGridValidate(t *testing.T) {
 	t.Parallel()
-	require.NoError(t, mobilityGrid().Validate())
+	require.NoError(t, scoringGrid().Validate())
 
 	cases := []struct {
 		name  string
@@ -60,10 +60,10 @@ func TestGridValidate(t *testing.T) {
 		{"negative threshold", func(g *domain.Grid) { g.DispersionThreshold = -0.5 }, "dispersion_threshold", "range"},
 	}
 	for _, c := range cases {
-		g := mobilityGrid()
+		g := scoringGrid()
 		g.Criteria = append([]domain.Criterion(nil), g.Criteria...)
 		c.edit(&g)
-		codes := fieldCodes(t, g.Validate())
+		codes := scoringFieldCodes(t, g.Validate())
 		require.Equal(t, c.code, codes[c.field], "%s: %v", c.name, codes)
 	}
 
@@ -72,14 +72,14 @@ func TestGridValidate(t *testing.T) {
 	for i := range 31 {
 		many.Criteria = append(many.Criteria, domain.Criterion{Key: fmt.Sprintf("c%d", i), Label: "Critère", Weight: 1})
 	}
-	require.Equal(t, "too_many", fieldCodes(t, many.Validate())["criteria"])
+	require.Equal(t, "too_many", scoringFieldCodes(t, many.Validate())["criteria"])
 	many.Criteria = many.Criteria[:30]
 	require.NoError(t, many.Validate(), "30 criteria are allowed")
 }
 
 func TestGridValidateScores(t *testing.T) {
 	t.Parallel()
-	g := mobilityGrid()
+	g := scoringGrid()
 	full := []domain.Score{
 		{Criterion: "pertinence", Value: 4, Comment: "Public âgé bien ciblé"},
 		{Criterion: "faisabilite", Value: 3},
@@ -94,29 +94,29 @@ func TestGridValidateScores(t *testing.T) {
 	require.Len(t, de.Fields, 1)
 	require.Equal(t, "scores[0].value", de.Fields[0].Field)
 	require.Equal(t, "La note doit être comprise entre 0 et 5.", de.Fields[0].Message)
-	require.Equal(t, "range", fieldCodes(t, g.ValidateScores([]domain.Score{{Criterion: "pertinence", Value: -1}}, false))["scores[0].value"])
+	require.Equal(t, "range", scoringFieldCodes(t, g.ValidateScores([]domain.Score{{Criterion: "pertinence", Value: -1}}, false))["scores[0].value"])
 
-	codes := fieldCodes(t, g.ValidateScores([]domain.Score{
+	codes := scoringFieldCodes(t, g.ValidateScores([]domain.Score{
 		{Criterion: "pertinence", Value: 4},
 		{Criterion: "budget", Value: 2},
 		{Criterion: "pertinence", Value: 1},
 		{Criterion: "faisabilite", Value: 2, Comment: strings.Repeat("x", 5001)},
 	}, true))
 	require.Equal(t, map[string]string{
-		"scores[1].criterion":  "unknown",
-		"scores[2].criterion":  "duplicate",
-		"scores[3].comment":    "too_long",
+		"scores[1].criterion": "unknown",
+		"scores[2].criterion": "duplicate",
+		"scores[3].comment":   "too_long",
 		"scores.partenariats": "required",
 	}, codes)
 
 	require.Equal(t, map[string]string{
 		"scores.pertinence": "required", "scores.faisabilite": "required", "scores.partenariats": "required",
-	}, fieldCodes(t, g.ValidateScores(nil, true)))
+	}, scoringFieldCodes(t, g.ValidateScores(nil, true)))
 }
 
 func TestGridWeighted(t *testing.T) {
 	t.Parallel()
-	g := mobilityGrid()
+	g := scoringGrid()
 	// (3·4 + 2·3 + 1·5) / 6 = 23/6
 	require.InDelta(t, 23.0/6, g.Weighted([]domain.Score{
 		{Criterion: "partenariats", Value: 5}, {Criterion: "pertinence", Value: 4}, {Criterion: "faisabilite", Value: 3},

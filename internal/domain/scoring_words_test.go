@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -68,4 +69,31 @@ func TestAmountInFrenchWords(t *testing.T) {
 	// The extremes of Money must not panic nor produce garbage.
 	require.Contains(t, domain.AmountInFrenchWords(domain.Money(math.MaxInt64)), "milliards")
 	require.Contains(t, domain.AmountInFrenchWords(domain.Money(math.MinInt64)), "moins ")
+}
+
+// FuzzAmountInFrenchWords checks the shape of every spelt amount: known
+// words only, single spaces, the right unit at the end.
+func FuzzAmountInFrenchWords(f *testing.F) {
+	for _, c := range []int64{0, 1, 100, 2100, 8000, 100000000, 1234567, math.MaxInt64, math.MinInt64} {
+		f.Add(c)
+	}
+	vocabulary := map[string]bool{"et": true, "moins": true, "euro": true, "euros": true, "d'euros": true,
+		"centime": true, "centimes": true, "cent": true, "cents": true, "mille": true, "million": true,
+		"millions": true, "milliard": true, "milliards": true, "vingt": true, "vingts": true, "zéro": true}
+	for _, w := range strings.Fields("un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt trente quarante cinquante soixante") {
+		vocabulary[w] = true
+	}
+	f.Fuzz(func(t *testing.T, cents int64) {
+		s := domain.AmountInFrenchWords(domain.Money(cents))
+		require.NotContains(t, s, "  ")
+		require.Equal(t, strings.TrimSpace(s), s)
+		require.True(t, strings.HasSuffix(s, "euro") || strings.HasSuffix(s, "euros") || strings.HasSuffix(s, "centime") || strings.HasSuffix(s, "centimes"), s)
+		for _, w := range strings.Fields(s) {
+			for _, part := range strings.Split(w, "-") {
+				require.True(t, vocabulary[part], "%q in %q", part, s)
+			}
+		}
+		require.Equal(t, cents < 0, strings.HasPrefix(s, "moins "), s)
+		require.Equal(t, cents%100 != 0, strings.Contains(s, "centime"), s)
+	})
 }

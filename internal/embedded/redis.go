@@ -32,3 +32,13 @@ func (r *Redis) FlushAll() { r.srv.FlushAll() }
 
 // Close stops the server.
 func (r *Redis) Close() { r.srv.Close() }
+
+// Stop closes the server as a crash would; Restart brings it back, empty, on
+// the same address (tests of outages).
+func (r *Redis) Stop() { r.srv.Close() }
+
+// Restart starts a stopped server again on its address, with no data.
+func (r *Redis) Restart() error {
+	r.srv.FlushAll()
+	return r.srv.Restart()
+}

@@ -67,6 +67,7 @@ func New(d Deps) *Server {
 	s.registerSession()
 	s.registerReference()
 	s.registerCalls()
+	s.registerTransitions()
 	return s
 }
 

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -55,3 +56,15 @@ func (slogLogger) Info(args ...any)  { slog.Info(fmt.Sprint(args...)) }
 func (slogLogger) Warn(args ...any)  { slog.Warn(fmt.Sprint(args...)) }
 func (slogLogger) Error(args ...any) { slog.Error(fmt.Sprint(args...)) }
 func (slogLogger) Fatal(args ...any) { slog.Error(fmt.Sprint(args...)) }
+
+// HandleJSON adapts a typed handler: the payload is decoded into T, and a
+// payload that does not decode is skipped (retrying cannot fix it).
+func HandleJSON[T any](h func(context.Context, T) error) func(context.Context, *asynq.Task) error {
+	return func(ctx context.Context, t *asynq.Task) error {
+		var v T
+		if err := json.Unmarshal(t.Payload(), &v); err != nil {
+			return fmt.Errorf("%s payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+		}
+		return h(ctx, v)
+	}
+}

@@ -73,3 +73,10 @@ func Render(name string, data map[string]any) (Rendered, error) {
 	}
 	return Rendered{Subject: strings.TrimSpace(subj.String()), Text: strings.TrimSpace(text.String()) + "\n", HTML: html.String()}, nil
 }
+
+// Exists reports whether a template is defined (checked at start for every
+// template a workflow names, so a typo fails before the first e-mail).
+func Exists(name string) bool {
+	_, err := templateFS.ReadFile("templates/" + name + ".tmpl")
+	return err == nil
+}

@@ -30,6 +30,7 @@ import (
 	"github.com/tremplin/tremplin/internal/notify"
 	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/policies"
+	"github.com/tremplin/tremplin/workflows"
 )
 
 // Main is one Tremplin process.
@@ -120,6 +121,13 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	m.Relay = jobs.NewRelay(m.DB, m.Queue)
 	m.App = &app.App{Config: cfg, DB: m.DB, Blobs: m.Blobs, Relay: m.Relay, Policy: policy}
+	if m.App.Workflows, err = m.App.LoadWorkflows(workflows.FS, "workflows"); err != nil {
+		return err
+	}
+	m.App.RegisterCoreKinds()
+	if err := m.App.LoadReference(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
 	return nil
 }
 
@@ -133,6 +141,7 @@ func (m *Main) SeedDemo(ctx context.Context) (bool, error) {
 func (m *Main) StartWorker() error {
 	m.Worker = jobs.NewWorker(m.Queue, max(4, runtime.NumCPU()*2), m.Config.ShutdownTimeout)
 	m.Worker.Handle(jobs.TypeSendMail, jobs.HandleSendMail(m.Mailer))
+	m.Worker.Handle(app.TaskReminder, jobs.HandleJSON(m.App.RunReminder))
 	return m.Worker.Start()
 }
 
@@ -258,3 +267,6 @@ func (m *Main) Close() {
 
 // Ping makes *store.DB a readiness check.
 var _ httpapi.Pinger = (*store.DB)(nil)
+
+// EmbeddedRedis is the in-process Redis, nil when REDIS_URL is set (outage tests).
+func (m *Main) EmbeddedRedis() *embedded.Redis { return m.embeddedRedis }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -171,3 +172,5 @@ func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // Ping checks the database answers (readiness).
 func (db *DB) Ping(ctx context.Context) error { return db.PingContext(ctx) }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -40,6 +40,9 @@ func (db *DB) Enqueue(ctx context.Context, tx bun.IDB, taskType, taskID string, 
 	return err
 }
 
+// DispatchAhead is how long before its due time a scheduled task is handed to the queue.
+const DispatchAhead = time.Minute
+
 // DispatchOutbox hands up to limit pending messages to send, oldest first,
 // and marks those sent. It stops at the first failure (the queue is probably
 // down) and records the error on that row. On PostgreSQL rows are claimed
@@ -49,7 +52,12 @@ func (db *DB) DispatchOutbox(ctx context.Context, limit int, send func(context.C
 	var sendErr error
 	err := db.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var rows []*OutboxMessage
-		q := tx.NewSelect().Model(&rows).Where("dispatched_at IS NULL").Order("id").Limit(int64(limit))
+		// A task due later stays in the database (the source of truth) until
+		// shortly before it is due: a Redis that loses its data loses nothing
+		// planned far ahead.
+		q := tx.NewSelect().Model(&rows).Where("dispatched_at IS NULL").
+			Where("process_at IS NULL OR process_at <= ?", db.Clock().Add(DispatchAhead)).
+			Order("id").Limit(int64(limit))
 		if db.Engine == Postgres {
 			q = q.For("UPDATE SKIP LOCKED")
 		}
@@ -84,8 +92,8 @@ func (db *DB) OutboxLag(ctx context.Context) (pending int, oldest time.Duration,
 		N      int        `bun:"n"`
 		Oldest *time.Time `bun:"oldest"`
 	}
-	err = db.NewSelect().TableExpr("outbox").ColumnExpr("count(*) AS n, min(created_at) AS oldest").
-		Where("dispatched_at IS NULL").Scan(ctx, &row)
+	err = db.NewSelect().TableExpr("outbox").ColumnExpr("count(*) AS n, min(COALESCE(process_at, created_at)) AS oldest").
+		Where("dispatched_at IS NULL").Where("process_at IS NULL OR process_at <= ?", db.Clock()).Scan(ctx, &row)
 	if err != nil {
 		return 0, 0, err
 	}

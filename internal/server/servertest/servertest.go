@@ -16,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/jobs/jobstest"
 	"github.com/tremplin/tremplin/internal/server"
@@ -104,3 +106,15 @@ func (s *Server) MailDir() string { return filepath.Join(s.Config.DataDir, "mail
 
 // Path joins the server URL and a path.
 func (s *Server) Path(p string) string { return s.URL() + "/" + strings.TrimPrefix(p, "/") }
+
+// Actor builds the app-level actor of a user, as the HTTP layer would for a
+// signed-in request (for tests that call use cases directly).
+func (s *Server) Actor(t testing.TB, email string) *app.Actor {
+	t.Helper()
+	ctx := context.Background()
+	u, err := s.DB.UserByEmail(ctx, s.DB.DB, email)
+	require.NoError(t, err)
+	grants, err := s.DB.GrantsOf(ctx, s.DB.DB, u.ID)
+	require.NoError(t, err)
+	return &app.Actor{User: u, Subject: authz.Subject{UserID: u.ID, Grants: grants}, IP: "127.0.0.1", RequestID: "test"}
+}

@@ -1,0 +1,161 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/tremplin/tremplin/internal/authz"
+	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/store"
+	"github.com/tremplin/tremplin/internal/workflow"
+)
+
+// CallSubject is what call guards see.
+type CallSubject struct {
+	Call *domain.Call
+	// Submitted counts applications that left the draft state.
+	Submitted int
+}
+
+// ApplicationSubject is what application guards see.
+type ApplicationSubject struct {
+	App       *domain.Application
+	Call      *domain.Call
+	Documents []store.DocumentInfo
+	// IsCommune validates commune answers against the reference table.
+	IsCommune func(string) bool
+	// Assignments counts the directions the application is routed to;
+	// PendingReviews counts assigned reviews not yet submitted (review use cases fill them).
+	Assignments    int
+	PendingReviews int
+}
+
+// RegisterCoreKinds plugs calls and applications into the workflow machinery.
+func (a *App) RegisterCoreKinds() {
+	a.RegisterKind(Kind{Name: "calls", Workflow: "call", Table: "calls", ReadPerm: "call:read_all", Load: a.loadCallSubject})
+	a.RegisterKind(Kind{Name: "applications", Workflow: "application", Table: "applications", ReadPerm: "application:read",
+		Load: a.loadApplicationSubject})
+}
+
+func (a *App) loadCallSubject(ctx context.Context, tx bun.IDB, id int64) (*Subject, error) {
+	c, err := a.DB.GetCall(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	n, err := a.DB.CountApplications(ctx, tx, id, "draft")
+	if err != nil {
+		return nil, err
+	}
+	return &Subject{Kind: "calls", Table: "calls", What: "Appel à projets", ID: c.ID, State: c.State, Version: c.Version,
+		WorkflowVersion: c.WorkflowVersion, Domains: []string{authz.CallDomain(c.ID)}, ReadPerm: "call:read_all",
+		Data: &CallSubject{Call: c, Submitted: n},
+		Recipients: func(ctx context.Context, tx bun.IDB, who string) ([]string, error) {
+			if who == "project_lead" {
+				return a.DB.EmailsWithRole(ctx, tx, domain.RoleProjectLead)
+			}
+			return nil, fmt.Errorf("calls: unknown recipients %q", who)
+		},
+		MailData: map[string]any{"Subject": fmt.Sprintf("l'appel à projets « %s »", c.Title), "CallTitle": c.Title,
+			"Link": fmt.Sprintf("%s/gestion/appels/%d", a.Config.BaseURL, c.ID)},
+	}, nil
+}
+
+func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) (*Subject, error) {
+	ap, err := a.DB.GetApplication(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := a.DB.GetCall(ctx, tx, ap.CallID)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := a.DB.CurrentDocuments(ctx, tx, ap.ID)
+	if err != nil {
+		return nil, err
+	}
+	communes, err := a.communeSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	data := &ApplicationSubject{App: ap, Call: c, Documents: docs, IsCommune: func(code string) bool { return communes[code] }}
+	if a.LoadReviewState != nil {
+		if data.Assignments, data.PendingReviews, err = a.LoadReviewState(ctx, tx, ap.ID); err != nil {
+			return nil, err
+		}
+	}
+	domains := []string{authz.OrgDomain(ap.OrgID), authz.CallDomain(ap.CallID)}
+	if a.ApplicationDirections != nil {
+		dirs, err := a.ApplicationDirections(ctx, tx, ap.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range dirs {
+			domains = append(domains, authz.DirDomain(d))
+		}
+	}
+	title := ap.Title
+	if title == "" {
+		title = "sans titre"
+	}
+	return &Subject{Kind: "applications", Table: "applications", What: "Dossier", ID: ap.ID, State: ap.State,
+		Version: ap.Version, WorkflowVersion: ap.WorkflowVersion, Domains: domains, ReadPerm: "application:read", Data: data,
+		Recipients: func(ctx context.Context, tx bun.IDB, who string) ([]string, error) {
+			switch who {
+			case "applicant":
+				return a.DB.EmailsOfOrg(ctx, tx, ap.OrgID)
+			case "project_lead":
+				return a.DB.EmailsWithRole(ctx, tx, domain.RoleProjectLead)
+			case "reviewers":
+				var dirs []string
+				for _, d := range domains {
+					if len(d) > 4 && d[:4] == "dir:" {
+						dirs = append(dirs, d)
+					}
+				}
+				if len(dirs) == 0 {
+					return nil, nil
+				}
+				return a.DB.EmailsWithRole(ctx, tx, domain.RoleReviewer, dirs...)
+			}
+			return nil, fmt.Errorf("applications: unknown recipients %q", who)
+		},
+		MailData: map[string]any{
+			"Subject":   fmt.Sprintf("le dossier %s « %s »", ap.Reference, title),
+			"Reference": ap.Reference, "Title": title, "CallTitle": c.Title,
+			"Link": fmt.Sprintf("%s/dossiers/%d", a.Config.BaseURL, ap.ID),
+		},
+		OnApply: func(ctx context.Context, tx bun.IDB, res workflow.Result, in TransitionInput) error {
+			if a.OnApplicationTransition != nil {
+				return a.OnApplicationTransition(ctx, tx, ap, res, in)
+			}
+			return nil
+		},
+	}, nil
+}
+
+// LoadReference reads the reference data use cases consult inside
+// transactions (the 93's communes). It runs once at start: a query on the
+// pool from inside a transaction could wait for a connection that only
+// another waiting transaction could free.
+func (a *App) LoadReference(ctx context.Context) error {
+	cs, err := a.DB.Communes(ctx)
+	if err != nil {
+		return err
+	}
+	set := make(map[string]bool, len(cs))
+	for _, c := range cs {
+		set[c.INSEE] = true
+	}
+	a.communes = set
+	return nil
+}
+
+// communeSet is the set of the 93's INSEE codes.
+func (a *App) communeSet(context.Context) (map[string]bool, error) {
+	if a.communes == nil {
+		return nil, fmt.Errorf("reference data not loaded (App.LoadReference)")
+	}
+	return a.communes, nil
+}

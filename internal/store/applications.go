@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/tremplin/tremplin/internal/domain"
+)
+
+type applicationRow struct {
+	bun.BaseModel `bun:"table:applications,alias:a"`
+	domain.Application
+}
+
+// GetApplication loads one application.
+func (db *DB) GetApplication(ctx context.Context, tx bun.IDB, id int64) (*domain.Application, error) {
+	var r applicationRow
+	err := tx.NewSelect().Model(&r).Where("a.id = ?", id).Scan(ctx)
+	if isNoRows(err) {
+		return nil, domain.NotFound("Dossier")
+	}
+	if err != nil {
+		return nil, MapError(err)
+	}
+	return &r.Application, nil
+}
+
+// InsertApplication stores a new application and sets its ID.
+func (db *DB) InsertApplication(ctx context.Context, tx bun.IDB, a *domain.Application) error {
+	r := applicationRow{Application: *a}
+	if _, err := tx.NewInsert().Model(&r).Returning("id").Exec(ctx); err != nil {
+		return MapError(err)
+	}
+	a.ID = r.ID
+	return nil
+}
+
+// CountApplications counts a call's applications outside the given states.
+func (db *DB) CountApplications(ctx context.Context, tx bun.IDB, callID int64, excludeStates ...string) (int, error) {
+	q := tx.NewSelect().Model((*applicationRow)(nil)).Where("a.call_id = ?", callID)
+	if len(excludeStates) > 0 {
+		q = q.Where("a.state NOT IN (?)", bun.In(excludeStates))
+	}
+	n, err := q.Count(ctx)
+	return int(n), MapError(err)
+}
+
+// DocumentInfo is a current (not replaced) document of an application.
+type DocumentInfo struct {
+	ID          int64     `bun:"id" json:"id"`
+	Slot        string    `bun:"slot" json:"slot"`
+	Filename    string    `bun:"filename" json:"filename"`
+	ContentType string    `bun:"content_type" json:"content_type"`
+	SizeBytes   int64     `bun:"size_bytes" json:"size_bytes"`
+	SHA256      string    `bun:"sha256" json:"sha256"`
+	CreatedAt   time.Time `bun:"created_at" json:"created_at"`
+}
+
+// CurrentDocuments lists an application's documents that were not replaced.
+func (db *DB) CurrentDocuments(ctx context.Context, tx bun.IDB, applicationID int64) ([]DocumentInfo, error) {
+	var out []DocumentInfo
+	err := tx.NewSelect().TableExpr("documents").
+		Column("id", "slot", "filename", "content_type", "size_bytes", "sha256", "created_at").
+		Where("application_id = ? AND replaced_by IS NULL", applicationID).OrderExpr("id").Scan(ctx, &out)
+	return out, MapError(err)
+}
+
+// EmailsWithRole lists the addresses of active users holding role in one of
+// domains (or everywhere, "*"), for notifications.
+func (db *DB) EmailsWithRole(ctx context.Context, tx bun.IDB, role string, domains ...string) ([]string, error) {
+	var out []string
+	err := tx.NewSelect().TableExpr("users AS u").ColumnExpr("DISTINCT u.email").
+		Join("JOIN grants AS g ON g.user_id = u.id").
+		Where("g.role = ?", role).
+		Where("g.domain IN (?)", bun.In(append([]string{"*"}, domains...))).
+		Where("u.disabled_at IS NULL AND u.deleted_at IS NULL").
+		OrderExpr("u.email").Scan(ctx, &out)
+	return out, MapError(err)
+}
+
+// EmailsOfOrg lists the addresses of an organisation's active members.
+func (db *DB) EmailsOfOrg(ctx context.Context, tx bun.IDB, orgID int64) ([]string, error) {
+	var out []string
+	err := tx.NewSelect().TableExpr("users AS u").ColumnExpr("DISTINCT u.email").
+		Join("JOIN grants AS g ON g.user_id = u.id").
+		Where("g.role IN ('org_admin', 'org_member')").
+		Where("g.domain = ?", "org:"+itoa64(orgID)).
+		Where("u.disabled_at IS NULL AND u.deleted_at IS NULL").
+		OrderExpr("u.email").Scan(ctx, &out)
+	return out, MapError(err)
+}
