@@ -231,23 +231,22 @@ func runMigrate(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, args [
 }
 
 func runSeedDemo(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, _ []string) error {
-	db, err := server.OpenDB(ctx, cfg)
+	// The demo is created through the use cases (documents go to S3, e-mails
+	// to the outbox), so the whole process is assembled, without serving.
+	m, err := server.Open(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
-	s, err := demo.Seed(ctx, db, db.Clock())
+	defer m.Close()
+	seeded, err := m.SeedDemo(ctx)
 	if err != nil {
 		return err
 	}
-	if s == nil {
+	if !seeded {
 		fmt.Println("The database already has users: demo data not loaded.")
 		return nil
 	}
-	fmt.Printf("Demo data loaded: call #%d, %d organisations, %d users (password %s).\n", s.CallID, len(s.Orgs), len(s.Users), demo.Password)
+	fmt.Printf("Demo data loaded (password %s).\n", demo.Password)
 	return nil
 }
 

@@ -5,10 +5,12 @@ package demo
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"github.com/tremplin/tremplin/internal/app"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/password"
 	"github.com/tremplin/tremplin/internal/store"
@@ -44,9 +46,48 @@ type Seeded struct {
 	CallID int64
 }
 
+// Env is what a seeding step works with: the use cases (to create data the
+// way users do), the demo clock and what earlier steps created.
+type Env struct {
+	App    *app.App
+	Now    time.Time
+	Seeded *Seeded
+}
+
+type step struct {
+	order int
+	name  string
+	run   func(ctx context.Context, env *Env) error
+}
+
+var steps []step
+
+// Register adds a seeding step run after the base data, in order: each
+// feature seeds its own demo data from its own file (calls 10, applications
+// 20, reviews 30, decisions 40, experiments 50).
+func Register(order int, name string, run func(ctx context.Context, env *Env) error) {
+	steps = append(steps, step{order, name, run})
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].order < steps[j].order })
+}
+
 // Seed fills an empty database. It does nothing when users already exist,
 // so it is safe to run at every start.
-func Seed(ctx context.Context, db *store.DB, now time.Time) (*Seeded, error) {
+func Seed(ctx context.Context, a *app.App) (*Seeded, error) {
+	s, err := seedBase(ctx, a.DB, a.Now())
+	if err != nil || s == nil {
+		return s, err
+	}
+	env := &Env{App: a, Now: a.Now(), Seeded: s}
+	for _, st := range steps {
+		if err := st.run(ctx, env); err != nil {
+			return nil, fmt.Errorf("demo step %q: %w", st.name, err)
+		}
+	}
+	return s, nil
+}
+
+// seedBase creates the accounts, the two associations and the call.
+func seedBase(ctx context.Context, db *store.DB, now time.Time) (*Seeded, error) {
 	n, err := db.CountUsers(ctx)
 	if err != nil {
 		return nil, err

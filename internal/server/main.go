@@ -133,7 +133,7 @@ func (m *Main) open(ctx context.Context) error {
 
 // SeedDemo loads the demo data into an empty database.
 func (m *Main) SeedDemo(ctx context.Context) (bool, error) {
-	s, err := demo.Seed(ctx, m.DB, m.DB.Clock())
+	s, err := demo.Seed(ctx, m.App)
 	return s != nil, err
 }
 
