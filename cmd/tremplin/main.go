@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -135,6 +136,9 @@ func runServe(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, _ []stri
 		}
 		if seeded {
 			slog.Info("demo data loaded")
+			// Seeding hashed passwords (argon2's memory) and parsed data that
+			// the idle server no longer needs: give it back now, not in minutes.
+			debug.FreeOSMemory()
 		}
 	}
 	if err := m.StartWorker(); err != nil {

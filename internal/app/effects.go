@@ -9,19 +9,20 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/internal/workflow"
 )
 
 // Effects are what a transition triggers besides the state change. They run
 // inside the transition's transaction but only plan work (outbox rows): the
 // e-mail leaves after commit, never for a rolled-back change.
-func (a *App) runEffect(ctx context.Context, tx bun.IDB, s *Subject, def *workflow.Definition, res workflow.Result,
+func (a *App) runEffect(ctx context.Context, tx bun.IDB, b *store.Batch, s *Subject, def *workflow.Definition, res workflow.Result,
 	ev workflow.Event, in TransitionInput, key string) error {
 	switch ev.Name {
 	case "notify":
-		return a.notifyEffect(ctx, tx, s, def, res, ev.Effect.Args, in, key)
+		return a.notifyEffect(ctx, tx, b, s, def, res, ev.Effect.Args, in, key)
 	case "schedule_reminder":
-		return a.scheduleReminder(ctx, tx, s, res, ev.Effect.Args, key)
+		return a.scheduleReminder(tx, b, s, res, ev.Effect.Args, key)
 	case "start_experiment":
 		if a.StartExperiment == nil {
 			return nil // experiments not wired in this process (e.g. a unit test of calls only)
@@ -31,7 +32,7 @@ func (a *App) runEffect(ctx context.Context, tx bun.IDB, s *Subject, def *workfl
 	return fmt.Errorf("workflow effect %q has no handler", ev.Name)
 }
 
-func (a *App) notifyEffect(ctx context.Context, tx bun.IDB, s *Subject, def *workflow.Definition, res workflow.Result,
+func (a *App) notifyEffect(ctx context.Context, tx bun.IDB, b *store.Batch, s *Subject, def *workflow.Definition, res workflow.Result,
 	args map[string]string, in TransitionInput, key string) error {
 	if s.Recipients == nil {
 		return fmt.Errorf("%s has no recipients resolver", s.Kind)
@@ -46,7 +47,7 @@ func (a *App) notifyEffect(ctx context.Context, tx bun.IDB, s *Subject, def *wor
 			data[k] = v
 		}
 		// One message per person: recipients do not see each other's addresses.
-		if err := a.sendMail(ctx, tx, key+":"+args["template"]+":"+addr, []string{addr}, args["template"], data); err != nil {
+		if err := a.planMail(b, tx, key+":"+args["template"]+":"+addr, []string{addr}, args["template"], data); err != nil {
 			return err
 		}
 	}
@@ -67,14 +68,19 @@ type ReminderTask struct {
 // TaskReminder is the queue task type of ReminderTask.
 const TaskReminder = "workflow:reminder"
 
-func (a *App) scheduleReminder(ctx context.Context, tx bun.IDB, s *Subject, res workflow.Result, args map[string]string, key string) error {
+func (a *App) scheduleReminder(tx bun.IDB, b *store.Batch, s *Subject, res workflow.Result, args map[string]string, key string) error {
 	days, err := strconv.Atoi(args["after_days"])
 	if err != nil || days <= 0 {
 		return fmt.Errorf("schedule_reminder: after_days %q", args["after_days"])
 	}
 	due := a.Now().Add(time.Duration(days) * 24 * time.Hour)
 	t := ReminderTask{Kind: s.Kind, ID: s.ID, State: res.To, Version: s.Version + 1, Template: args["template"], To: args["to"]}
-	return a.DB.Enqueue(ctx, tx, TaskReminder, "reminder:"+key+":"+args["template"], t, &due)
+	q, err := a.DB.EnqueueQuery(tx, TaskReminder, "reminder:"+key+":"+args["template"], t, &due)
+	if err != nil {
+		return err
+	}
+	b.Add(q)
+	return nil
 }
 
 // RunReminder sends a planned reminder if its object has not moved since.

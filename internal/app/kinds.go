@@ -63,11 +63,7 @@ func (a *App) loadCallSubject(ctx context.Context, tx bun.IDB, id int64) (*Subje
 }
 
 func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) (*Subject, error) {
-	ap, err := a.DB.GetApplication(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	c, err := a.DB.GetCall(ctx, tx, ap.CallID)
+	ap, c, err := a.DB.GetApplicationAndCall(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/notify"
+	"github.com/tremplin/tremplin/internal/store"
 )
 
 // sendMail renders a French template and plans its delivery in tx, through
@@ -13,6 +14,15 @@ import (
 // stable description such as "verify:42:7") makes a second plan of the same
 // e-mail a no-op. BaseURL and OrgName are added to data.
 func (a *App) sendMail(ctx context.Context, tx bun.IDB, key string, to []string, template string, data map[string]any) error {
+	b := a.DB.NewBatch(tx)
+	if err := a.planMail(b, tx, key, to, template, data); err != nil {
+		return err
+	}
+	return b.Exec(ctx)
+}
+
+// planMail is sendMail adding its outbox row to a batch sent later in the transaction.
+func (a *App) planMail(b *store.Batch, tx bun.IDB, key string, to []string, template string, data map[string]any) error {
 	if data == nil {
 		data = map[string]any{}
 	}
@@ -23,5 +33,10 @@ func (a *App) sendMail(ctx context.Context, tx bun.IDB, key string, to []string,
 		return err
 	}
 	msg := notify.Message{To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, ID: key}
-	return a.DB.Enqueue(ctx, tx, notify.TaskSendMail, "mail:"+key, msg, nil)
+	q, err := a.DB.EnqueueQuery(tx, notify.TaskSendMail, "mail:"+key, msg, nil)
+	if err != nil {
+		return err
+	}
+	b.Add(q)
+	return nil
 }

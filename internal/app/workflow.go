@@ -235,24 +235,29 @@ func (a *App) fireInTx(ctx context.Context, tx bun.IDB, actor *Actor, k Kind, id
 	newVersion := s.Version + 1
 	payload, _ := json.Marshal(in.Payload)
 	ac := actor.Audit()
-	if err := a.DB.InsertTransition(ctx, tx, &store.TransitionRecord{ObjectType: k.Name, ObjectID: s.ID, Workflow: def.Name,
+	// History, audit and outbox rows leave in one round trip at the end.
+	b := a.DB.NewBatch(tx)
+	b.Add(a.DB.TransitionQuery(tx, &store.TransitionRecord{ObjectType: k.Name, ObjectID: s.ID, Workflow: def.Name,
 		WorkflowVersion: def.Version, Transition: name, FromState: res.From, ToState: res.To, ActorID: ac.ActorID,
-		Actor: ac.Actor, Comment: in.Comment, Payload: payload, At: now}); err != nil {
+		Actor: ac.Actor, Comment: in.Comment, Payload: payload, At: now}))
+	aq, err := a.DB.AuditQuery(tx, ac, k.Name, fmt.Sprint(s.ID), "transition:"+name,
+		map[string]any{"from": res.From, "to": res.To, "comment": in.Comment})
+	if err != nil {
 		return nil, err
 	}
-	if err := a.DB.Audit(ctx, tx, ac, k.Name, fmt.Sprint(s.ID), "transition:"+name,
-		map[string]any{"from": res.From, "to": res.To, "comment": in.Comment}); err != nil {
-		return nil, err
-	}
+	b.Add(aq)
 	if s.OnApply != nil {
 		if err := s.OnApply(ctx, tx, res, in); err != nil {
 			return nil, err
 		}
 	}
 	for i, ev := range res.Events {
-		if err := a.runEffect(ctx, tx, s, def, res, ev, in, fmt.Sprintf("%s:%d:v%d:%d", k.Name, s.ID, newVersion, i)); err != nil {
+		if err := a.runEffect(ctx, tx, b, s, def, res, ev, in, fmt.Sprintf("%s:%d:v%d:%d", k.Name, s.ID, newVersion, i)); err != nil {
 			return nil, err
 		}
+	}
+	if err := b.Exec(ctx); err != nil {
+		return nil, err
 	}
 	return &StateView{State: res.To, StateLabel: def.PlaceLabel(res.To), Version: newVersion, Transitions: []TransitionView{}}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 )
@@ -39,28 +40,49 @@ type Rendered struct {
 	Subject, Text, HTML string
 }
 
-// Render fills template name with data.
-func Render(name string, data map[string]any) (Rendered, error) {
-	file := "templates/" + name + ".tmpl"
-	src, err := templateFS.ReadFile(file)
+type compiled struct {
+	text *texttemplate.Template
+	html *htmltemplate.Template
+}
+
+// cache keeps parsed templates: parsing on every e-mail would dominate the
+// cost of a transition that notifies.
+var cache sync.Map // name → *compiled
+
+func compile(name string) (*compiled, error) {
+	if c, ok := cache.Load(name); ok {
+		return c.(*compiled), nil
+	}
+	src, err := templateFS.ReadFile("templates/" + name + ".tmpl")
 	if err != nil {
-		return Rendered{}, fmt.Errorf("unknown e-mail template %q", name)
+		return nil, fmt.Errorf("unknown e-mail template %q", name)
 	}
 	layout, err := templateFS.ReadFile("templates/_layout.html.tmpl")
 	if err != nil {
-		return Rendered{}, err
+		return nil, err
 	}
 	tt, err := texttemplate.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 	if err != nil {
-		return Rendered{}, fmt.Errorf("template %s: %w", name, err)
+		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
 	ht, err := htmltemplate.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 	if err != nil {
-		return Rendered{}, fmt.Errorf("template %s: %w", name, err)
+		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
 	if _, err := ht.Parse(string(layout)); err != nil {
+		return nil, err
+	}
+	c, _ := cache.LoadOrStore(name, &compiled{text: tt, html: ht})
+	return c.(*compiled), nil
+}
+
+// Render fills template name with data.
+func Render(name string, data map[string]any) (Rendered, error) {
+	c, err := compile(name)
+	if err != nil {
 		return Rendered{}, err
 	}
+	tt, ht := c.text, c.html
 	var subj, text, html bytes.Buffer
 	if err := tt.ExecuteTemplate(&subj, "subject", data); err != nil {
 		return Rendered{}, fmt.Errorf("template %s subject: %w", name, err)

@@ -23,10 +23,24 @@ type Params struct {
 	SaltLen uint32
 }
 
-// Default is above OWASP's minimum for argon2id (19 MiB, t=2, p=1): 64 MiB,
-// t=2, p=1 — about 60-80 ms on this class of machine, an acceptable login
-// latency that makes offline guessing expensive.
-var Default = Params{Memory: 64 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
+// Default is OWASP's argon2id memory floor (19 MiB, p=1) with one more pass
+// than the minimum (t=3). Memory is the cost an attacker pays per guess, but
+// the server pays it per concurrent login too: 19 MiB keeps a burst of
+// logins from exhausting the process (see maxConcurrent), and the extra pass
+// buys time cost without memory.
+var Default = Params{Memory: 19 * 1024, Time: 3, Threads: 1, KeyLen: 32, SaltLen: 16}
+
+// maxConcurrent bounds simultaneous hash computations, so memory stays under
+// maxConcurrent × Memory whatever the number of login attempts in flight.
+const maxConcurrent = 4
+
+var slots = make(chan struct{}, maxConcurrent)
+
+func idKey(pw, salt []byte, p Params, keyLen uint32) []byte {
+	slots <- struct{}{}
+	defer func() { <-slots }()
+	return argon2.IDKey(pw, salt, p.Time, p.Memory, p.Threads, keyLen)
+}
 
 // ErrMismatch is returned when the password does not match.
 var ErrMismatch = errors.New("password mismatch")
@@ -37,7 +51,7 @@ func Hash(pw string, p Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	key := idKey([]byte(pw), salt, p, p.KeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -67,7 +81,7 @@ func Verify(hash, pw string, want Params) (needsRehash bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("bad key: %w", err)
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
+	got := idKey([]byte(pw), salt, p, uint32(len(key)))
 	if subtle.ConstantTimeCompare(got, key) != 1 {
 		return false, ErrMismatch
 	}

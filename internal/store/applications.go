@@ -12,6 +12,21 @@ import (
 type applicationRow struct {
 	bun.BaseModel `bun:"table:applications,alias:a"`
 	domain.Application
+	Call *callRow `bun:"rel:belongs-to,join:call_id=id"`
+}
+
+// GetApplicationAndCall loads an application and its call in one query (the
+// workflow loads both on every transition).
+func (db *DB) GetApplicationAndCall(ctx context.Context, tx bun.IDB, id int64) (*domain.Application, *domain.Call, error) {
+	var r applicationRow
+	err := tx.NewSelect().Model(&r).Relation("Call").Where("a.id = ?", id).Scan(ctx)
+	if isNoRows(err) {
+		return nil, nil, domain.NotFound("Dossier")
+	}
+	if err != nil {
+		return nil, nil, MapError(err)
+	}
+	return &r.Application, &r.Call.Call, nil
 }
 
 // GetApplication loads one application.

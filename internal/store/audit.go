@@ -43,18 +43,27 @@ type AuditContext struct {
 // Audit writes an unsealed audit row in tx. summary is any JSON-able value
 // describing what changed.
 func (db *DB) Audit(ctx context.Context, tx bun.IDB, ac AuditContext, objectType, objectID, action string, summary any) error {
+	q, err := db.AuditQuery(tx, ac, objectType, objectID, action, summary)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx)
+	return err
+}
+
+// AuditQuery is Audit as a query to run later (in a Batch).
+func (db *DB) AuditQuery(tx bun.IDB, ac AuditContext, objectType, objectID, action string, summary any) (*bun.InsertQuery, error) {
 	raw := json.RawMessage("{}")
 	if summary != nil {
 		b, err := json.Marshal(summary)
 		if err != nil {
-			return fmt.Errorf("audit summary: %w", err)
+			return nil, fmt.Errorf("audit summary: %w", err)
 		}
 		raw = b
 	}
 	e := &AuditEntry{At: db.Clock(), ActorID: ac.ActorID, Actor: ac.Actor, IP: ac.IP, RequestID: ac.RequestID,
 		ObjectType: objectType, ObjectID: objectID, Action: action, Summary: raw}
-	_, err := tx.NewInsert().Model(e).Exec(ctx)
-	return err
+	return tx.NewInsert().Model(e).ExcludeColumn("id", "seq").Returning("NULL"), nil
 }
 
 // auditSealLock serialises sealers across replicas (pg_advisory_xact_lock key).

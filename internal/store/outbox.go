@@ -30,14 +30,23 @@ type OutboxMessage struct {
 // Enqueue adds a task to the outbox inside the caller's transaction. A
 // second row with the same TaskID is ignored: the task is already planned.
 func (db *DB) Enqueue(ctx context.Context, tx bun.IDB, taskType, taskID string, payload any, processAt *time.Time) error {
+	q, err := db.EnqueueQuery(tx, taskType, taskID, payload, processAt)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx)
+	return err
+}
+
+// EnqueueQuery is Enqueue as a query to run later (in a Batch).
+func (db *DB) EnqueueQuery(tx bun.IDB, taskType, taskID string, payload any, processAt *time.Time) (*bun.InsertQuery, error) {
 	raw, err := json.Marshal(payload)
 	if err != nil {
-		return fmt.Errorf("outbox payload: %w", err)
+		return nil, fmt.Errorf("outbox payload: %w", err)
 	}
 	m := &OutboxMessage{CreatedAt: db.Clock(), TaskType: taskType, TaskID: taskID, Queue: "default",
 		Payload: raw, ProcessAt: processAt}
-	_, err = tx.NewInsert().Model(m).On("CONFLICT (task_id) DO NOTHING").Exec(ctx)
-	return err
+	return tx.NewInsert().Model(m).ExcludeColumn("id").On("CONFLICT (task_id) DO NOTHING").Returning("NULL"), nil
 }
 
 // DispatchAhead is how long before its due time a scheduled task is handed to the queue.

@@ -31,11 +31,16 @@ type TransitionRecord struct {
 
 // InsertTransition appends to an object's history.
 func (db *DB) InsertTransition(ctx context.Context, tx bun.IDB, r *TransitionRecord) error {
-	if len(r.Payload) == 0 {
+	_, err := db.TransitionQuery(tx, r).Exec(ctx)
+	return MapError(err)
+}
+
+// TransitionQuery is InsertTransition as a query to run later (in a Batch).
+func (db *DB) TransitionQuery(tx bun.IDB, r *TransitionRecord) *bun.InsertQuery {
+	if len(r.Payload) == 0 || string(r.Payload) == "null" {
 		r.Payload = json.RawMessage("{}")
 	}
-	_, err := tx.NewInsert().Model(r).Exec(ctx)
-	return MapError(err)
+	return tx.NewInsert().Model(r).ExcludeColumn("id").Returning("NULL")
 }
 
 // History lists an object's transitions, oldest first.
