@@ -53,8 +53,8 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	stdinReader = stdin
+func run(args []string, stdin io.Reader, out, stderr io.Writer) int {
+	stdinReader, stdout, stderrW = stdin, out, stderr
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		return 0
@@ -105,7 +105,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-var stdinReader io.Reader = os.Stdin
+// The command's streams: run sets them, so tests capture what commands print.
+var (
+	stdinReader io.Reader = os.Stdin
+	stdout      io.Writer = os.Stdout
+	stderrW     io.Writer = os.Stderr
+)
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Tremplin — appels à projets et expérimentations (Département de la Seine-Saint-Denis)")
@@ -174,7 +179,7 @@ func printBanner(cfg *config.Config, url string) {
 		fmt.Fprintf(&b, "    %-36s %s\n", l.Email, l.Role)
 	}
 	fmt.Fprintln(&b)
-	fmt.Fprint(os.Stdout, b.String())
+	fmt.Fprint(stdout, b.String())
 }
 
 func runWorker(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, _ []string) error {
@@ -211,10 +216,10 @@ func runMigrate(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, args [
 			return err
 		}
 		if len(names) == 0 {
-			fmt.Println("Database is up to date.")
+			fmt.Fprintln(stdout, "Database is up to date.")
 		}
 		for _, n := range names {
-			fmt.Println("applied", n)
+			fmt.Fprintln(stdout, "applied", n)
 		}
 	case "status":
 		st, err := m.MigrationsStatus(ctx)
@@ -226,7 +231,7 @@ func runMigrate(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, args [
 			if s.Applied {
 				mark = "applied"
 			}
-			fmt.Printf("%-8s %s\n", mark, s.Name)
+			fmt.Fprintf(stdout, "%-8s %s\n", mark, s.Name)
 		}
 	default:
 		return fmt.Errorf("migrate: unknown subcommand %q (want up or status)", sub)
@@ -247,10 +252,10 @@ func runSeedDemo(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, _ []s
 		return err
 	}
 	if !seeded {
-		fmt.Println("The database already has users: demo data not loaded.")
+		fmt.Fprintln(stdout, "The database already has users: demo data not loaded.")
 		return nil
 	}
-	fmt.Printf("Demo data loaded (password %s).\n", demo.Password)
+	fmt.Fprintf(stdout, "Demo data loaded (password %s).\n", demo.Password)
 	return nil
 }
 
@@ -281,6 +286,6 @@ func runAdmin(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 	if err != nil {
 		return err
 	}
-	fmt.Printf("Administrator #%d created: %s\n", id, email)
+	fmt.Fprintf(stdout, "Administrator #%d created: %s\n", id, email)
 	return nil
 }

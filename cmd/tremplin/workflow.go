@@ -42,7 +42,7 @@ func runWorkflow(_ context.Context, _ *config.Config, _ *flag.FlagSet, args []st
 			var le *workflow.LoadError
 			if errors.As(err, &le) {
 				for _, p := range le.Problems {
-					fmt.Fprintln(os.Stderr, p)
+					fmt.Fprintln(stderrW, p)
 				}
 				return fmt.Errorf("%d problem(s) in the workflow definitions", len(le.Problems))
 			}
@@ -50,12 +50,12 @@ func runWorkflow(_ context.Context, _ *config.Config, _ *flag.FlagSet, args []st
 		}
 		if probs := set.Check(); len(probs) > 0 {
 			for _, p := range probs {
-				fmt.Fprintln(os.Stderr, p)
+				fmt.Fprintln(stderrW, p)
 			}
 			return fmt.Errorf("%d problem(s) in the workflow definitions", len(probs))
 		}
 		for _, d := range set.All() {
-			fmt.Printf("ok  %s v%d (%s): %d places, %d transitions\n", d.Name, d.Version, d.File, len(d.Places), len(d.Transitions))
+			fmt.Fprintf(stdout, "ok  %s v%d (%s): %d places, %d transitions\n", d.Name, d.Version, d.File, len(d.Places), len(d.Transitions))
 		}
 		return nil
 	case "graph":
@@ -69,7 +69,7 @@ func runWorkflow(_ context.Context, _ *config.Config, _ *flag.FlagSet, args []st
 		if err != nil {
 			return fmt.Errorf("workflow graph: %q is not one of %v", args[1], set.Names())
 		}
-		fmt.Print(workflow.Mermaid(d, nil))
+		fmt.Fprint(stdout, workflow.Mermaid(d, nil))
 		return nil
 	}
 	return fmt.Errorf("workflow: unknown subcommand %q (want check or graph)", args[0])
