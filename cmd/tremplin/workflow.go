@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 
 	"github.com/tremplin/tremplin/internal/app"
 	"github.com/tremplin/tremplin/internal/authz"
