@@ -1,5 +1,6 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { RouterProvider, type RouterProviderProps } from 'react-router';
+import { AuthProvider } from './auth/AuthContext';
 
 /** Providers around the router; tests pass a memory router and a fresh client. */
 export function App({
@@ -11,7 +12,9 @@ export function App({
 }) {
   return (
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
+      <AuthProvider>
+        <RouterProvider router={router} />
+      </AuthProvider>
     </QueryClientProvider>
   );
 }

@@ -44,6 +44,9 @@ func (a *Actor) Audit() store.AuditContext {
 	if a.User != nil {
 		id := a.User.ID
 		ac.ActorID, ac.Actor = &id, a.User.Email
+		if id == 0 {
+			ac.ActorID = nil // the platform itself (SystemActor): no user row
+		}
 		if a.TokenID != 0 {
 			ac.Actor = fmt.Sprintf("%s (jeton #%d)", a.User.Email, a.TokenID)
 		}

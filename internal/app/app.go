@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/authz"
+	"github.com/tremplin/tremplin/internal/blob"
 	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/store"
@@ -21,6 +22,10 @@ import (
 type Blobs interface {
 	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (int64, error)
 	Delete(ctx context.Context, key string) error
+	// Get opens an object for a download; List walks the objects under a
+	// prefix (the sweeper of orphan objects).
+	Get(ctx context.Context, key string) (io.ReadCloser, blob.Info, error)
+	List(ctx context.Context, prefix string, fn func(blob.Info) error) error
 }
 
 // Kicker wakes the outbox relay after a commit (implemented by jobs.Relay).
@@ -48,6 +53,13 @@ type App struct {
 	// OnApplicationTransition lets the application use cases record what a
 	// transition implies (submission time, frozen answers…) in the same transaction.
 	OnApplicationTransition func(ctx context.Context, tx bun.IDB, ap *domain.Application, res workflow.Result, in TransitionInput) error
+
+	// Queue lets the reminder sweep enqueue deliveries and the admin screen
+	// inspect queues (implemented by jobs.Queue; nil in unit tests).
+	Queue QueueAdmin
+	// DueReviews overrides where reviewer reminders come from (tests); by
+	// default the review assignments' due dates (reminders.go).
+	DueReviews func(ctx context.Context, tx bun.IDB, from, to time.Time) ([]ReviewDue, error)
 
 	kinds    map[string]Kind
 	communes map[string]bool

@@ -51,11 +51,16 @@ func (a *App) notifyEffect(ctx context.Context, tx bun.IDB, b *store.Batch, s *S
 			return err
 		}
 	}
-	return nil
+	// What is mailed also shows in the app (notifications list and unread counter).
+	data := map[string]any{"Comment": in.Comment, "StateLabel": def.PlaceLabel(res.To), "TransitionLabel": res.Transition.Label}
+	for k, v := range s.MailData {
+		data[k] = v
+	}
+	return a.notifyInApp(ctx, tx, b, to, args["template"], args["template"], data)
 }
 
-// ReminderTask is the payload of a reminder planned by a transition: it
-// fires only if the object is still where the transition left it.
+// ReminderTask is the payload of a reminder planned by a transition before
+// reminders moved to the sweep; tasks of that kind still queued are honoured.
 type ReminderTask struct {
 	Kind     string `json:"kind"`
 	ID       int64  `json:"id"`
@@ -74,12 +79,11 @@ func (a *App) scheduleReminder(tx bun.IDB, b *store.Batch, s *Subject, res workf
 		return fmt.Errorf("schedule_reminder: after_days %q", args["after_days"])
 	}
 	due := a.Now().Add(time.Duration(days) * 24 * time.Hour)
-	t := ReminderTask{Kind: s.Kind, ID: s.ID, State: res.To, Version: s.Version + 1, Template: args["template"], To: args["to"]}
-	q, err := a.DB.EnqueueQuery(tx, TaskReminder, "reminder:"+key+":"+args["template"], t, &due)
-	if err != nil {
-		return err
-	}
-	b.Add(q)
+	// A row with an indexed due date: the reminder sweep (reminders.go) sends
+	// it then, exactly once, if the object has not moved.
+	b.Add(a.DB.ScheduledReminderQuery(tx, &store.ScheduledReminder{Key: "reminder:" + key + ":" + args["template"],
+		ObjectType: s.Kind, ObjectID: s.ID, State: res.To, Version: s.Version + 1, Template: args["template"],
+		Recipients: args["to"], DueAt: due, CreatedAt: a.Now()}))
 	return nil
 }
 

@@ -51,6 +51,9 @@ func (a *App) loadCallSubject(ctx context.Context, tx bun.IDB, id int64) (*Subje
 	return &Subject{Kind: "calls", Table: "calls", What: "Appel à projets", ID: c.ID, State: c.State, Version: c.Version,
 		WorkflowVersion: c.WorkflowVersion, Domains: []string{authz.CallDomain(c.ID)}, ReadPerm: "call:read_all",
 		Data: &CallSubject{Call: c, Submitted: n},
+		OnApply: func(ctx context.Context, tx bun.IDB, res workflow.Result, _ TransitionInput) error {
+			return a.callTransitioned(ctx, tx, c, res)
+		},
 		Recipients: func(ctx context.Context, tx bun.IDB, who string) ([]string, error) {
 			if who == "project_lead" {
 				return a.DB.EmailsWithRole(ctx, tx, domain.RoleProjectLead)
@@ -123,6 +126,9 @@ func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) 
 			"Link": fmt.Sprintf("%s/dossiers/%d", a.Config.BaseURL, ap.ID),
 		},
 		OnApply: func(ctx context.Context, tx bun.IDB, res workflow.Result, in TransitionInput) error {
+			if err := a.applicationTransitioned(ctx, tx, ap, docs, res, in); err != nil {
+				return err
+			}
 			if a.OnApplicationTransition != nil {
 				return a.OnApplicationTransition(ctx, tx, ap, res, in)
 			}

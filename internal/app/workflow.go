@@ -90,6 +90,8 @@ type TransitionInput struct {
 	Payload map[string]any
 	// IfMatch is the version the caller last saw; nil skips the check.
 	IfMatch *int64
+	// Actor is who fires the transition (set by fireInTx for OnApply hooks).
+	Actor *Actor
 }
 
 // TransitionView is one button: a transition the actor is permitted to fire,
@@ -212,6 +214,7 @@ func (a *App) Fire(ctx context.Context, actor *Actor, kindName string, id int64,
 // fireInTx is Fire inside a caller's transaction, for use cases that change
 // state as part of a larger write (a decision records its amount, then accepts).
 func (a *App) fireInTx(ctx context.Context, tx bun.IDB, actor *Actor, k Kind, id int64, name string, in TransitionInput) (*StateView, error) {
+	in.Actor = actor
 	s, err := a.loadVisible(ctx, tx, actor, k, id)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,7 +17,6 @@ import (
 	"github.com/tremplin/tremplin/internal/app"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/server/servertest"
-	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/internal/store/storetest"
 )
 
@@ -212,36 +212,42 @@ func TestOutboxSurvivesRedisOutage(t *testing.T) {
 	s := servertest.Start(t, servertest.Options{Embedded: true, NoWorker: true})
 	rd := s.EmbeddedRedis()
 	require.NotNil(t, rd)
+	ctx := context.Background()
+	pendingRows := func() int {
+		p, _, err := s.DB.OutboxLag(ctx)
+		require.NoError(t, err)
+		return p
+	}
+	// The demo data planned e-mails of its own: let the relay hand them over first.
+	require.Eventually(t, func() bool { return pendingRows() == 0 }, 60*time.Second, 50*time.Millisecond)
 	owner := s.Actor(t, "porteur@demo.tremplin.fr")
 	rd.Stop()
 	const n = 5
 	for i := 0; i < n; i++ {
 		ap := newApplication(t, s, 1, "submitted")
-		_, err := s.App.Fire(context.Background(), owner, "applications", ap.ID, "withdraw", app.TransitionInput{})
+		_, err := s.App.Fire(ctx, owner, "applications", ap.ID, "withdraw", app.TransitionInput{})
 		require.NoError(t, err, "a queue outage must not refuse the user's action")
 	}
-	pending, _, err := s.DB.OutboxLag(context.Background())
-	require.NoError(t, err)
-	require.Equal(t, n, pending, "rows wait in the database while Redis is down")
+	require.Equal(t, n, pendingRows(), "rows wait in the database while Redis is down")
 	require.NoError(t, rd.Restart())
 	s.Relay.Kick()
-	require.Eventually(t, func() bool {
-		p, _, err := s.DB.OutboxLag(context.Background())
-		return err == nil && p == 0
-	}, 60*time.Second, 50*time.Millisecond)
-	// Re-dispatching everything (a relay that crashed before marking rows) adds nothing.
-	_, err = s.DB.ExecContext(context.Background(), "UPDATE outbox SET dispatched_at = NULL")
+	require.Eventually(t, func() bool { return pendingRows() == 0 }, 60*time.Second, 50*time.Millisecond)
+	// Re-dispatching them (a relay that crashed before marking rows) adds nothing.
+	const ours = "mail:applications:%application_withdrawn%"
+	_, err := s.DB.ExecContext(ctx, "UPDATE outbox SET dispatched_at = NULL WHERE task_id LIKE ?", ours)
 	require.NoError(t, err)
-	_, err = s.Relay.RunOnce(context.Background())
+	_, err = s.Relay.RunOnce(ctx)
 	require.NoError(t, err)
 	tasks, err := s.Queue.Inspector().ListPendingTasks("default")
 	require.NoError(t, err)
-	require.Len(t, tasks, n, "one e-mail to the project lead per withdrawal, each queued once")
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for _, tk := range tasks {
-		require.False(t, seen[tk.ID])
-		seen[tk.ID] = true
+		if strings.Contains(tk.ID, "application_withdrawn") {
+			seen[tk.ID]++
+		}
+	}
+	require.Len(t, seen, n, "one e-mail to the project lead per withdrawal")
+	for id, c := range seen {
+		require.Equal(t, 1, c, id)
 	}
 }
-
-var _ = store.DispatchAhead

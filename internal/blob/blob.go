@@ -36,6 +36,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	c, err := minio.New(o.Endpoint, &minio.Options{
 		Creds:  credentials.NewStaticV4(o.AccessKey, o.SecretKey, ""),
 		Secure: o.UseTLS,
+		// Ten retries with backoff keep a user waiting ~8 s when S3 is down;
+		// three still absorb a transient error and answer the outage quickly.
+		MaxRetries: 3,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("S3_ENDPOINT: %w", err)

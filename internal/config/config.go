@@ -35,9 +35,16 @@ type Config struct {
 	Demo bool
 	// ShutdownTimeout bounds the drain of requests and jobs at stop.
 	ShutdownTimeout time.Duration
+	// MaxUploadBytes caps every uploaded document (a call's slot may set less).
+	MaxUploadBytes int64
 	// OrgName and OrgSIRET identify the département (letters, open data).
 	OrgName  string
 	OrgSIRET string
+	// OrgAddress, OrgCity and OrgSignatory make the letterhead and the
+	// signature of decision letters.
+	OrgAddress   string
+	OrgCity      string
+	OrgSignatory string
 }
 
 // option describes one variable: its default and how it is parsed into Config.
@@ -166,6 +173,14 @@ var options = []option{
 		c.ShutdownTimeout = d
 		return nil
 	}},
+	{"TREMPLIN_MAX_UPLOAD_MB", "100", "largest document accepted, in MiB (a call's document slot may set less)", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 || n > 1<<20 {
+			return fmt.Errorf("must be a whole number of MiB between 1 and 1048576, got %q", v)
+		}
+		c.MaxUploadBytes = n << 20
+		return nil
+	}},
 	{"TREMPLIN_ORG_NAME", "Département de la Seine-Saint-Denis", "name of the granting body (letters, open data)", func(c *Config, v string) error {
 		c.OrgName = v
 		return nil
@@ -175,6 +190,27 @@ var options = []option{
 			return fmt.Errorf("must be a valid 14-digit SIRET, got %q", v)
 		}
 		c.OrgSIRET = v
+		return nil
+	}},
+	{"TREMPLIN_ORG_ADDRESS", "Hôtel du Département, 93006 Bobigny Cedex", "postal address of the granting body (letterhead of decision letters)", func(c *Config, v string) error {
+		if v == "" {
+			return fmt.Errorf("must not be empty")
+		}
+		c.OrgAddress = v
+		return nil
+	}},
+	{"TREMPLIN_ORG_CITY", "Bobigny", "city where decision letters are signed (\"Bobigny, le …\")", func(c *Config, v string) error {
+		if v == "" {
+			return fmt.Errorf("must not be empty")
+		}
+		c.OrgCity = v
+		return nil
+	}},
+	{"TREMPLIN_ORG_SIGNATORY", "La directrice des territoires, de la coopération et des mobilités", "signatory of decision letters, by delegation of the Président", func(c *Config, v string) error {
+		if v == "" {
+			return fmt.Errorf("must not be empty")
+		}
+		c.OrgSignatory = v
 		return nil
 	}},
 }

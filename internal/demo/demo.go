@@ -44,6 +44,8 @@ type Seeded struct {
 	Users  map[string]int64 // by e-mail
 	Orgs   []int64
 	CallID int64
+	// Applications are the demo applications by name ("a1".."a7", see applications.go).
+	Applications map[string]int64
 }
 
 // Env is what a seeding step works with: the use cases (to create data the
@@ -204,6 +206,9 @@ func demoCall(now time.Time, leadID int64) *domain.Call {
 		Settings: domain.CallSettings{
 			Eligibility:    "Associations loi 1901 déclarées depuis au moins un an, CCAS, SCIC et entreprises de l'ESS agréées ESUS, intervenant auprès d'habitants de la Seine-Saint-Denis.",
 			CofundingRules: "Subvention départementale ≤ 80 % du budget du projet ; au moins un cofinanceur identifié.",
+			MaxShareBP:     8000,
+			Form:           DemoCallForm(),
+			Grid:           DemoCallGrid(),
 			Documents: []domain.DocumentSlot{
 				{Key: "statuts", Label: "Statuts signés", Types: []string{"pdf"}, MaxBytes: 10 << 20, Mandatory: true},
 				{Key: "rib", Label: "RIB de l'organisation", Types: []string{"pdf", "png", "jpeg"}, MaxBytes: 5 << 20, Mandatory: true},

@@ -42,12 +42,12 @@ func (s *Server) identify() gin.HandlerFunc {
 				fail(c, &domain.Error{Code: domain.CodeUnauthenticated, Reason: "token_invalid", Message: "Seuls les jetons « Bearer » sont acceptés."})
 				return
 			}
-			if err := s.app.AuthenticateBearer(c, actor, strings.TrimSpace(token)); err != nil {
+			if err := s.app.AuthenticateBearer(c.Request.Context(), actor, strings.TrimSpace(token)); err != nil {
 				fail(c, err)
 				return
 			}
 		} else if cookie, err := c.Cookie(sessionCookie); err == nil && cookie != "" {
-			csrf, err := s.app.AuthenticateSession(c, actor, cookie)
+			csrf, err := s.app.AuthenticateSession(c.Request.Context(), actor, cookie)
 			switch {
 			case err == nil:
 				c.Set(ctxCSRF, csrf)

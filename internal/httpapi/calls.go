@@ -51,7 +51,7 @@ func (s *Server) registerCalls() {
 		Summary: "Appels à projets publiés (filtres theme, public ; pagination cursor)", Response: publicCallList{},
 		Handler: func(c *gin.Context) {
 			limit, _ := strconv.Atoi(c.Query("limit"))
-			page, err := s.app.PublicCalls(c, store.CallFilter{Theme: c.Query("theme"), Public: c.Query("public"),
+			page, err := s.app.PublicCalls(c.Request.Context(), store.CallFilter{Theme: c.Query("theme"), Public: c.Query("public"),
 				Limit: limit, Cursor: c.Query("cursor")})
 			if err != nil {
 				fail(c, err)
@@ -70,7 +70,7 @@ func (s *Server) registerCalls() {
 			if !okID {
 				return
 			}
-			call, err := s.app.PublicCall(c, id)
+			call, err := s.app.PublicCall(c.Request.Context(), id)
 			if err != nil {
 				fail(c, err)
 				return

@@ -29,7 +29,7 @@ func (s *Server) registerReference() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/communes", Permission: Public, Tag: "référentiels",
 		Summary: "Les 40 communes de la Seine-Saint-Denis avec leur EPT", Response: communesResponse{},
 		Handler: func(c *gin.Context) {
-			items, err := s.app.DB.Communes(c)
+			items, err := s.app.DB.Communes(c.Request.Context())
 			if err != nil {
 				fail(c, err)
 				return
@@ -40,7 +40,7 @@ func (s *Server) registerReference() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/directions", Permission: Public, Tag: "référentiels",
 		Summary: "Les directions qui évaluent les dossiers", Response: directionsResponse{},
 		Handler: func(c *gin.Context) {
-			items, err := s.app.DB.Directions(c)
+			items, err := s.app.DB.Directions(c.Request.Context())
 			if err != nil {
 				fail(c, err)
 				return

@@ -44,7 +44,10 @@ func New(d Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
-	e.ContextWithFallback = true
+	// gin recycles a *gin.Context once its handler returns; with the fallback
+	// on, a goroutine a query left behind (database/sql watches ctx.Done())
+	// would read a recycled request. Handlers pass c.Request.Context().
+	e.ContextWithFallback = false
 	// The API sits behind at most one local proxy; client IPs come from the socket otherwise.
 	_ = e.SetTrustedProxies([]string{"127.0.0.1", "::1"})
 	if d.Metrics == nil {
@@ -67,6 +70,25 @@ func New(d Deps) *Server {
 	s.registerSession()
 	s.registerReference()
 	s.registerCalls()
+	s.registerCallsManage()
+	s.registerApplications()
+	s.registerDocuments()
+	s.registerInstruction()
+	s.registerMessages()
+	s.registerNotes()
+	s.registerAccounts()
+	s.registerTOTP()
+	s.registerTokens()
+	s.registerOrganisations()
+	s.registerStaff()
+	s.registerAudit()
+	s.registerPrivacy()
+	s.registerReviews()
+	s.registerRankings()
+	s.registerCommittee()
+	s.registerDecisions()
+	s.registerOpenData()
+	s.registerExperiments()
 	s.registerTransitions()
 	return s
 }

@@ -57,7 +57,7 @@ func (s *Server) registerSession() {
 			}
 			actor := actorOf(c)
 			old, _ := c.Cookie(sessionCookie)
-			res, err := s.app.Login(c, actor, req.Email, req.Password, app.SessionIDFromCookie(old))
+			res, err := s.app.Login(c.Request.Context(), actor, req.Email, req.Password, app.SessionIDFromCookie(old))
 			if err != nil {
 				if e := domain.AsError(err); e.Code == domain.CodeRateLimited {
 					if secs, ok := e.Extra["retry_after_seconds"].(int); ok {
@@ -70,7 +70,7 @@ func (s *Server) registerSession() {
 			s.setSessionCookie(c, res.Token, int(app.SessionMax.Seconds()))
 			// Describe the new session exactly as /auth/me will.
 			fresh := app.Anonymous(actor.IP, actor.RequestID)
-			if _, err := s.app.AuthenticateSession(c, fresh, res.Token); err != nil {
+			if _, err := s.app.AuthenticateSession(c.Request.Context(), fresh, res.Token); err != nil {
 				fail(c, err)
 				return
 			}
@@ -84,7 +84,7 @@ func (s *Server) registerSession() {
 	s.handle(Route{Method: http.MethodPost, Path: "/api/v1/auth/logout", Permission: SignedIn, AllowMFAPending: true, Tag: "compte",
 		Summary: "Déconnexion de cette session",
 		Handler: func(c *gin.Context) {
-			if err := s.app.Logout(c, actorOf(c)); err != nil {
+			if err := s.app.Logout(c.Request.Context(), actorOf(c)); err != nil {
 				fail(c, err)
 				return
 			}
@@ -94,7 +94,7 @@ func (s *Server) registerSession() {
 	s.handle(Route{Method: http.MethodPost, Path: "/api/v1/auth/logout-all", Permission: SignedIn, Tag: "compte",
 		Summary: "Déconnexion de toutes les sessions de l'utilisateur", Response: logoutAllResponse{},
 		Handler: func(c *gin.Context) {
-			n, err := s.app.LogoutAll(c, actorOf(c))
+			n, err := s.app.LogoutAll(c.Request.Context(), actorOf(c))
 			if err != nil {
 				fail(c, err)
 				return

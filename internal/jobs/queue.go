@@ -62,8 +62,20 @@ func (q *Queue) Ping(ctx context.Context) error { return q.rdb.Ping(ctx).Err() }
 // Redis exposes the raw client (benchmarks compare against a bare LPUSH).
 func (q *Queue) Redis() redis.UniversalClient { return q.rdb }
 
-// Inspector exposes asynq's inspector for the admin queue screen.
-func (q *Queue) Inspector() *asynq.Inspector { return q.inspector }
+// Inspector exposes asynq's inspector for the admin queue screen. The
+// queues are registered again first: an asynq client registers a queue name
+// once per process, so after Redis lost its data the inspector would not see
+// queues that are in use again.
+func (q *Queue) Inspector() *asynq.Inspector {
+	q.registerQueues()
+	return q.inspector
+}
+
+func (q *Queue) registerQueues() {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	_ = q.rdb.SAdd(ctx, "asynq:queues", "critical", "default", "low").Err()
+}
 
 // Close releases the connections.
 func (q *Queue) Close() error {
@@ -86,7 +98,7 @@ func (q *Queue) Enqueue(ctx context.Context, m *store.OutboxMessage) error {
 
 // Depth returns the number of pending+scheduled+retry tasks per queue.
 func (q *Queue) Depth() (map[string]int, error) {
-	queues, err := q.inspector.Queues()
+	queues, err := q.Inspector().Queues()
 	if err != nil {
 		return nil, err
 	}

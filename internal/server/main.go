@@ -125,6 +125,9 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	m.App.RegisterCoreKinds()
+	m.App.RegisterReviews()
+	m.App.RegisterExperiments()
+	m.App.Queue = m.Queue
 	if err := m.App.LoadReference(ctx); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
@@ -140,8 +143,11 @@ func (m *Main) SeedDemo(ctx context.Context) (bool, error) {
 // StartWorker starts processing background tasks.
 func (m *Main) StartWorker() error {
 	m.Worker = jobs.NewWorker(m.Queue, max(4, runtime.NumCPU()*2), m.Config.ShutdownTimeout)
-	m.Worker.Handle(jobs.TypeSendMail, jobs.HandleSendMail(m.Mailer))
+	m.Worker.Handle(jobs.TypeSendMail, jobs.HandleSendMailOnce(m.DB, m.Mailer))
 	m.Worker.Handle(app.TaskReminder, jobs.HandleJSON(m.App.RunReminder))
+	m.Worker.Handle(app.TaskCloseCall, jobs.HandleJSON(m.App.RunCallClosing))
+	m.Worker.Handle(jobs.TypeSweepDocuments, jobs.HandleSweepDocuments(m.App))
+	m.Worker.Handle(jobs.TypeDeliverReminder, jobs.HandleDeliverReminder(m.App, m.Mailer))
 	return m.Worker.Start()
 }
 
@@ -154,6 +160,10 @@ func (m *Main) StartRelay() {
 		defer close(m.relayDone)
 		m.Relay.Run(ctx)
 	}()
+	// Orphan document objects are swept hourly (one task per hour whichever node plans it).
+	go jobs.PlanDocumentSweeps(ctx, m.Queue, jobs.SweepDocumentsEvery, time.Now)
+	// Reminders: swept from the database at start and every minute (one replica at a time).
+	go jobs.RunReminderSweep(ctx, m.App, jobs.SweepEvery)
 }
 
 // Listen binds the HTTP server (":0" picks a free port, as tests do).

@@ -78,7 +78,8 @@ func (db *DB) CurrentDocuments(ctx context.Context, tx bun.IDB, applicationID in
 	var out []DocumentInfo
 	err := tx.NewSelect().TableExpr("documents").
 		Column("id", "slot", "filename", "content_type", "size_bytes", "sha256", "created_at").
-		Where("application_id = ? AND replaced_by IS NULL", applicationID).OrderExpr("id").Scan(ctx, &out)
+		// Message attachments live in the same table but are not the application's documents.
+		Where("application_id = ? AND replaced_by IS NULL AND message_id IS NULL", applicationID).OrderExpr("id").Scan(ctx, &out)
 	return out, MapError(err)
 }
 

@@ -21,10 +21,21 @@ export interface CallSummary {
   max_amount_cents: number;
 }
 
+/** A document the applicant must or may attach. */
+export interface CallDocument {
+  key: string;
+  label: string;
+  types: string[];
+  max_bytes: number;
+  mandatory: boolean;
+}
+
 /** A call for projects with its full description. */
 export interface CallDetail extends CallSummary {
   /** HTML sanitised by the server. */
   description_html: string;
+  eligibility?: string;
+  documents?: CallDocument[];
 }
 
 /** A cursor-paginated list answer. */
@@ -36,16 +47,22 @@ export interface Page<T> {
 /** Query keys of the calls resource, shared by pages that invalidate them. */
 export const callKeys = {
   all: ['calls'] as const,
-  list: () => [...callKeys.all, 'list'] as const,
+  list: (filters: CallFilters = {}) => [...callKeys.all, 'list', filters.theme ?? '', filters.public ?? ''] as const,
   detail: (id: string | number) => [...callKeys.all, 'detail', String(id)] as const,
 };
 
-/** Pages through GET /calls (published calls for the public). */
-export function usePublishedCalls() {
+/** Filters of the public list. */
+export interface CallFilters {
+  theme?: string;
+  public?: string;
+}
+
+/** Pages through GET /calls (published calls for the public), filtered by theme and public. */
+export function usePublishedCalls(filters: CallFilters = {}) {
   return useInfiniteQuery({
-    queryKey: callKeys.list(),
+    queryKey: callKeys.list(filters),
     queryFn: ({ pageParam, signal }) =>
-      apiGet<Page<CallSummary>>('/calls', { query: { cursor: pageParam }, signal }),
+      apiGet<Page<CallSummary>>('/calls', { query: { cursor: pageParam, theme: filters.theme || undefined, public: filters.public || undefined }, signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     select: (data) =>

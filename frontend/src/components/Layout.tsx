@@ -1,6 +1,11 @@
 import { useEffect, useRef, type MouseEvent } from 'react';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigation } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { AccountNav } from '../auth/AccountNav';
+import { ApplicationsNav } from '../pages/applications/ApplicationsNav';
+import { InstructionNav } from './messages/InstructionNav';
+import { ExperimentsNav } from '../pages/experiments/ExperimentsNav';
+import { ReviewsNav } from '../pages/reviews/ReviewsNav';
 import { LanguageSwitcher } from './LanguageSwitcher';
 
 /** Site chrome shared by every page: skip link, header, navigation, main landmark, footer. */
@@ -50,7 +55,11 @@ export function Layout() {
             <li>
               <NavLink to="/appels">{t('nav.calls')}</NavLink>
             </li>
-            {/* Account links (Connexion…) are added here by the authentication pages. */}
+            <ApplicationsNav />
+            <InstructionNav />
+            <ReviewsNav />
+            <ExperimentsNav />
+            <AccountNav />
           </ul>
         </nav>
       </header>

@@ -8,6 +8,7 @@ import { usePageTitle } from '../../components/usePageTitle';
 import { formatDateTime, formatMoney } from '../../format';
 import { currentLanguage } from '../../i18n';
 import { useCodeLabel } from '../../i18n/labels';
+import { StartApplication } from '../applications/StartApplication';
 
 /** One call for projects: key facts and the sanitised description. */
 export default function CallDetailPage() {
@@ -43,6 +44,7 @@ export default function CallDetailPage() {
     <article className="call-detail">
       <h1>{call.title}</h1>
       {call.summary && <p className="lead">{call.summary}</p>}
+      {call.closes_at && <p className="call-deadline deadline-line">{t('callsPublic.deadlineLine', { date: formatDateTime(call.closes_at, lang) })}</p>}
 
       <section aria-labelledby="call-facts" className="facts">
         <h2 id="call-facts" className="visually-hidden">
@@ -96,6 +98,29 @@ export default function CallDetailPage() {
       {call.description_html && (
         <div className="rich-text" dangerouslySetInnerHTML={{ __html: call.description_html }} />
       )}
+      {call.eligibility && (
+        <section aria-labelledby="call-eligibility">
+          <h2 id="call-eligibility">{t('callsPublic.eligibility')}</h2>
+          <p>{call.eligibility}</p>
+        </section>
+      )}
+      {(call.documents ?? []).length > 0 && (
+        <section aria-labelledby="call-documents">
+          <h2 id="call-documents">{t('callsPublic.documentsTitle')}</h2>
+          <ul>
+            {(call.documents ?? []).map((d) => (
+              <li key={d.key}>
+                <strong>{d.label}</strong> ({d.mandatory ? t('callsPublic.mandatory') : t('callsPublic.optional')}) —{' '}
+                {t('callsPublic.formats', {
+                  types: d.types.map((x) => x.toUpperCase()).join(', '),
+                  size: `${Math.round(d.max_bytes / (1 << 20))} Mo`,
+                })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {call.state === 'published' && <StartApplication callId={call.id} />}
       {back}
     </article>
   );
