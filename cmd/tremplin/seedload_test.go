@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -15,6 +16,10 @@ import (
 func TestSeedLoadCommand(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("TREMPLIN_DATA_DIR", dir)
+	if os.Getenv("DATABASE_URL") != "" {
+		// The command writes where DATABASE_URL points: give it a database of its own.
+		t.Setenv("DATABASE_URL", storetest.URL(t))
+	}
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, run([]string{"seed-load", "--calls", "2", "--orgs", "10", "--batch", "70", "250"}, nil, &out, &errOut), errOut.String())
 	require.Contains(t, out.String(), "seed-load: 250 applications over 2 calls and 10 organisations")

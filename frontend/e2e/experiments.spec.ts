@@ -11,9 +11,12 @@ import { collectPageErrors, expect, expectNoSeriousA11yViolations, test } from '
 const password = 'Tremplin-Demo-2027';
 const a7Title = 'Accompagnement au permis pour jeunes à Sevran';
 const here = path.dirname(fileURLToPath(import.meta.url));
-const geojson = [path.resolve(here, '../../../shared/data/communes-93.geojson'), path.resolve(here, '../../shared/data/communes-93.geojson')].find((p) =>
-  existsSync(p),
-);
+// The GIS service's file lives in the shared data folder beside the repository (the product does not carry it).
+const geojson = [
+  process.env.TREMPLIN_SHARED_DATA ? path.join(process.env.TREMPLIN_SHARED_DATA, 'communes-93.geojson') : '',
+  path.resolve(here, '../../../shared/data/communes-93.geojson'),
+  '/work/shared/data/communes-93.geojson',
+].find((p) => p !== '' && existsSync(p));
 
 async function login(browser: Browser, email: string, target: string): Promise<Page> {
   const ctx = await browser.newContext();

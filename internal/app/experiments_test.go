@@ -12,6 +12,7 @@ import (
 	"github.com/tremplin/tremplin/internal/app"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/server/servertest"
+	"github.com/tremplin/tremplin/internal/shareddata"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
@@ -81,10 +82,12 @@ func TestCommunesGeoJSONValidation(t *testing.T) {
 		require.Equal(t, tc.field, e.Fields[0].Field, tc.body)
 		require.Equal(t, tc.code, e.Fields[0].Code, tc.body)
 	}
-	raw, err := os.ReadFile("../../../shared/data/communes-93.geojson")
-	if err != nil {
-		t.Skip("shared GeoJSON not available")
+	geo, found := shareddata.Path("communes-93.geojson")
+	if !found {
+		t.Skip("shared GeoJSON not available (set TREMPLIN_SHARED_DATA)")
 	}
+	raw, err := os.ReadFile(geo)
+	require.NoError(t, err)
 	clean, n, err := app.ValidateCommunesGeoJSON(raw, is93, name)
 	require.NoError(t, err)
 	require.Equal(t, 40, n)

@@ -96,17 +96,9 @@ func (s *Server) registerCommittee() {
 		Summary: "Modifier une séance et son ordre du jour (If-Match: version)", Request: committeeSessionRequest{},
 		Response: store.CommitteeSession{},
 		Handler: func(c *gin.Context) {
-			id, okID := pathID(c, "id")
-			if !okID {
-				return
-			}
-			version, err := ifMatch(c)
-			if err != nil {
-				fail(c, err)
-				return
-			}
 			var req committeeSessionRequest
-			if !bindJSON(c, &req) {
+			id, version, okW := objectWrite(c, &req)
+			if !okW {
 				return
 			}
 			sess, err := s.app.UpdateSession(c.Request.Context(), actorOf(c), id, app.SessionInput{Title: req.Title, HeldOn: req.HeldOn,
@@ -122,17 +114,9 @@ func (s *Server) registerCommittee() {
 		Summary: "Enregistrer les montants provisoires ; renvoie le total, le reste et l'alerte de dépassement",
 		Request: committeeSimulationRequest{}, Response: app.Board{},
 		Handler: func(c *gin.Context) {
-			id, okID := pathID(c, "id")
-			if !okID {
-				return
-			}
-			version, err := ifMatch(c)
-			if err != nil {
-				fail(c, err)
-				return
-			}
 			var req committeeSimulationRequest
-			if !bindJSON(c, &req) {
+			id, version, okW := objectWrite(c, &req)
+			if !okW {
 				return
 			}
 			lines := make([]app.SimulationLine, len(req.Lines))

@@ -42,17 +42,9 @@ func (s *Server) registerDecisions() {
 		Summary: "Décider : accepter (montant ≤ demandé, enveloppe), refuser (motivation) ou ajourner (If-Match: version du dossier)",
 		Request: decisionRequest{}, Response: app.DecisionView{},
 		Handler: func(c *gin.Context) {
-			id, okID := pathID(c, "id")
-			if !okID {
-				return
-			}
-			version, err := ifMatch(c)
-			if err != nil {
-				fail(c, err)
-				return
-			}
 			var req decisionRequest
-			if !bindJSON(c, &req) {
+			id, version, okW := objectWrite(c, &req)
+			if !okW {
 				return
 			}
 			d, err := s.app.RecordDecision(c.Request.Context(), actorOf(c), app.DecisionInput{ApplicationID: id, SessionID: req.SessionID,

@@ -60,17 +60,9 @@ func (s *Server) registerExperiments() {
 	s.handle(Route{Method: http.MethodPut, Path: "/api/v1/experiments/:id/agreement", Permission: "experiment:update", Tag: "experimentations",
 		Summary: "Convention : numéro, date de signature, période, engagement juridique (If-Match: version)",
 		Request: app.AgreementInput{}, Response: store.Experiment{}, Handler: func(c *gin.Context) {
-			id, okID := pathID(c, "id")
-			if !okID {
-				return
-			}
-			version, err := ifMatch(c)
-			if err != nil {
-				fail(c, err)
-				return
-			}
 			var in app.AgreementInput
-			if !bindJSON(c, &in) {
+			id, version, okW := objectWrite(c, &in)
+			if !okW {
 				return
 			}
 			e, err := s.app.UpdateAgreement(c.Request.Context(), actorOf(c), id, in, version)
@@ -84,17 +76,9 @@ func (s *Server) registerExperiments() {
 	s.handle(Route{Method: http.MethodPut, Path: "/api/v1/experiments/:id/schedule", Permission: "experiment:update", Tag: "experimentations",
 		Summary: "Échéancier des tranches : 100, 50/50, 50/30/20 ou personnalisé (parts en points de base totalisant 10000)",
 		Request: app.ScheduleTemplate{}, Response: trancheList{}, Handler: func(c *gin.Context) {
-			id, okID := pathID(c, "id")
-			if !okID {
-				return
-			}
-			version, err := ifMatch(c)
-			if err != nil {
-				fail(c, err)
-				return
-			}
 			var in app.ScheduleTemplate
-			if !bindJSON(c, &in) {
+			id, version, okW := objectWrite(c, &in)
+			if !okW {
 				return
 			}
 			ts, err := s.app.ChangeSchedule(c.Request.Context(), actorOf(c), id, in, version)
@@ -120,17 +104,9 @@ func (s *Server) registerExperiments() {
 		}})
 	saveActuals := func(submit bool) gin.HandlerFunc {
 		return func(c *gin.Context) {
-			id, okID := pathID(c, "id")
-			if !okID {
-				return
-			}
-			version, err := ifMatch(c)
-			if err != nil {
-				fail(c, err)
-				return
-			}
 			var in app.ActualsInput
-			if !bindJSON(c, &in) {
+			id, version, okW := objectWrite(c, &in)
+			if !okW {
 				return
 			}
 			v, err := s.app.SaveActuals(c.Request.Context(), actorOf(c), id, in, submit, version)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tremplin/tremplin/internal/server/servertest"
+	"github.com/tremplin/tremplin/internal/shareddata"
 )
 
 // expProblem checks a problem+json answer and returns its first field error.
@@ -96,10 +97,12 @@ func TestExperimentBadInputIsProblemJSONAndWritesNothing(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, lead.Get("/api/v1/geo/communes").Status)
 
 	// The shared map of the 93 is accepted (multipart, as the admin screen sends it).
-	raw, err := os.ReadFile("../../../shared/data/communes-93.geojson")
-	if err != nil {
-		t.Skip("shared GeoJSON not available")
+	geo, found := shareddata.Path("communes-93.geojson")
+	if !found {
+		t.Skip("shared GeoJSON not available (set TREMPLIN_SHARED_DATA)")
 	}
+	raw, err := os.ReadFile(geo)
+	require.NoError(t, err)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, err := mw.CreateFormFile("file", "communes-93.geojson")

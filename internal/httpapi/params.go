@@ -36,3 +36,21 @@ func nonNil[T any](s []T) []T {
 }
 
 func itoaHTTP(n int) string { return strconv.Itoa(n) }
+
+// objectWrite reads what a write to one object carries: the object's ID from
+// the path, the version the client last saw (If-Match) and the JSON body into
+// req. On failure it has written the problem and returns ok = false.
+func objectWrite(c *gin.Context, req any) (id int64, version *int64, ok bool) {
+	if id, ok = pathID(c, "id"); !ok {
+		return 0, nil, false
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		fail(c, err)
+		return 0, nil, false
+	}
+	if !bindJSON(c, req) {
+		return 0, nil, false
+	}
+	return id, version, true
+}

@@ -31,17 +31,9 @@ func (s *Server) registerReports() {
 	s.handle(Route{Method: http.MethodPost, Path: "/api/v1/experiments/:id/reports/:kind/submit", Permission: "report:write", Tag: "rapports",
 		Summary: "Déposer un rapport (interim, final ou financial) : texte et justificatifs (If-Match: version du rapport)",
 		Request: app.ReportInput{}, Response: app.ReportView{}, Handler: func(c *gin.Context) {
-			id, okID := pathID(c, "id")
-			if !okID {
-				return
-			}
-			version, err := ifMatch(c)
-			if err != nil {
-				fail(c, err)
-				return
-			}
 			var in app.ReportInput
-			if !bindJSON(c, &in) {
+			id, version, okW := objectWrite(c, &in)
+			if !okW {
 				return
 			}
 			r, err := s.app.SubmitReport(c.Request.Context(), actorOf(c), id, c.Param("kind"), in, version)

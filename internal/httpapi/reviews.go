@@ -136,17 +136,9 @@ func (s *Server) registerReviews() {
 		}})
 	save := func(submit bool) gin.HandlerFunc {
 		return func(c *gin.Context) {
-			id, okID := pathID(c, "id")
-			if !okID {
-				return
-			}
-			version, err := ifMatch(c)
-			if err != nil {
-				fail(c, err)
-				return
-			}
 			var req reviewRequest
-			if !bindJSON(c, &req) {
+			id, version, okW := objectWrite(c, &req)
+			if !okW {
 				return
 			}
 			r, err := s.app.SaveReview(c.Request.Context(), actorOf(c), id, app.ReviewDraft{Scores: nonNil(req.Scores), Opinion: req.Opinion,

@@ -6,7 +6,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -15,17 +14,16 @@ import (
 
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/opendata"
+	"github.com/tremplin/tremplin/internal/shareddata"
 )
 
 // officialDir is the published SCDL 2.1.1 material, next to the repository:
 // ../../../shared/data/scdl-subventions-2.1.1 from this package.
 func officialDir(t *testing.T) string {
 	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	require.True(t, ok)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", "scdl-subventions-2.1.1")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("official SCDL files not found in %s (they live in the shared data folder beside the repository): %v", dir, err)
+	dir, ok := shareddata.Path("scdl-subventions-2.1.1")
+	if !ok {
+		t.Skip("official SCDL files not found (set TREMPLIN_SHARED_DATA to the shared data folder)")
 	}
 	return dir
 }
