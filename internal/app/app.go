@@ -13,7 +13,6 @@ import (
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/blob"
 	"github.com/tremplin/tremplin/internal/config"
-	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/internal/workflow"
 )
@@ -45,14 +44,10 @@ type App struct {
 	// experiments use cases: it creates the experiment of an accepted application.
 	StartExperiment func(ctx context.Context, tx bun.IDB, s *Subject, in TransitionInput) error
 
-	// LoadReviewState and ApplicationDirections are provided by the review use
-	// cases: how many directions an application is routed to, how many reviews
-	// are pending, and which directions (their reviewers may read it).
-	LoadReviewState       func(ctx context.Context, tx bun.IDB, applicationID int64) (assignments, pending int, err error)
-	ApplicationDirections func(ctx context.Context, tx bun.IDB, applicationID int64) ([]string, error)
-	// OnApplicationTransition lets the application use cases record what a
-	// transition implies (submission time, frozen answers…) in the same transaction.
-	OnApplicationTransition func(ctx context.Context, tx bun.IDB, ap *domain.Application, res workflow.Result, in TransitionInput) error
+	// ReviewState is provided by the review use cases: how many routings an
+	// application has, how many reviews are pending, and which directions it
+	// is routed to (their reviewers may read it).
+	ReviewState func(ctx context.Context, tx bun.IDB, applicationID int64) (store.ReviewStateOf, error)
 
 	// Queue lets the reminder sweep enqueue deliveries and the admin screen
 	// inspect queues (implemented by jobs.Queue; nil in unit tests).

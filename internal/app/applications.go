@@ -387,7 +387,7 @@ func (a *App) placeLabel(ap *domain.Application) string {
 // applicationTransitioned is the application kind's hook inside a
 // transition's transaction: a submission (first or after a correction)
 // records its time and freezes what was submitted as a new version.
-func (a *App) applicationTransitioned(ctx context.Context, tx bun.IDB, ap *domain.Application, docs []store.DocumentInfo,
+func (a *App) applicationTransitioned(tx bun.IDB, b *store.Batch, ap *domain.Application, docs []store.DocumentInfo,
 	res workflow.Result, in TransitionInput) error {
 	if res.To != "submitted" {
 		return nil
@@ -417,12 +417,8 @@ func (a *App) applicationTransitioned(ctx context.Context, tx bun.IDB, ap *domai
 	}
 	v := &store.ApplicationVersion{ApplicationID: ap.ID, Title: ap.Title, Answers: copied, Budget: ap.Budget,
 		RequestedCents: ap.RequestedCents, Documents: frozen, Transition: res.Transition.Name, SubmittedAt: now, SubmittedBy: actorID}
-	if err := a.DB.InsertApplicationVersion(ctx, tx, v); err != nil {
-		return fmt.Errorf("freeze version: %w", err)
-	}
-	if err := a.DB.MarkSubmitted(ctx, tx, ap.ID, now); err != nil {
-		return fmt.Errorf("mark submitted: %w", err)
-	}
+	b.Add(a.DB.ApplicationVersionQuery(tx, v))
+	b.Add(a.DB.MarkSubmittedQuery(tx, ap.ID, now))
 	return nil
 }
 

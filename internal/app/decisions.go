@@ -387,7 +387,7 @@ func (a *App) mailDecision(ctx context.Context, tx bun.IDB, d *store.Decision) (
 	if err != nil {
 		return 0, err
 	}
-	to, err := a.DB.EmailsOfOrg(ctx, tx, ap.OrgID)
+	to, err := a.DB.OrgRecipients(ctx, tx, ap.OrgID)
 	if err != nil {
 		return 0, err
 	}
@@ -395,7 +395,8 @@ func (a *App) mailDecision(ctx context.Context, tx bun.IDB, d *store.Decision) (
 	if d.Kind == store.DecisionRefuse {
 		template = "decision_refused"
 	}
-	for _, addr := range to {
+	for _, r := range to {
+		addr := r.Email
 		data := map[string]any{
 			"Reference": ap.Reference, "Title": ap.Title, "CallTitle": c.Title, "Amount": d.Amount.String(),
 			"AmountWords": domain.AmountInFrenchWords(d.Amount), "Motivation": d.Motivation,

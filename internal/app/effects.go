@@ -41,22 +41,18 @@ func (a *App) notifyEffect(ctx context.Context, tx bun.IDB, b *store.Batch, s *S
 	if err != nil {
 		return err
 	}
-	for _, addr := range to {
-		data := map[string]any{"Comment": in.Comment, "StateLabel": def.PlaceLabel(res.To), "TransitionLabel": res.Transition.Label}
-		for k, v := range s.MailData {
-			data[k] = v
-		}
-		// One message per person: recipients do not see each other's addresses.
-		if err := a.planMail(b, tx, key+":"+args["template"]+":"+addr, []string{addr}, args["template"], data); err != nil {
-			return err
-		}
-	}
-	// What is mailed also shows in the app (notifications list and unread counter).
 	data := map[string]any{"Comment": in.Comment, "StateLabel": def.PlaceLabel(res.To), "TransitionLabel": res.Transition.Label}
 	for k, v := range s.MailData {
 		data[k] = v
 	}
-	return a.notifyInApp(ctx, tx, b, to, args["template"], args["template"], data)
+	for _, r := range to {
+		// One message per person: recipients do not see each other's addresses.
+		if err := a.planMail(b, tx, key+":"+args["template"]+":"+r.Email, []string{r.Email}, args["template"], data); err != nil {
+			return err
+		}
+	}
+	// What is mailed also shows in the app (notifications list and unread counter).
+	return a.notifyInApp(b, tx, to, args["template"], args["template"], data)
 }
 
 // ReminderTask is the payload of a reminder planned by a transition before
@@ -112,7 +108,8 @@ func (a *App) RunReminder(ctx context.Context, t ReminderTask) error {
 		if err != nil {
 			return err
 		}
-		for _, addr := range to {
+		for _, r := range to {
+			addr := r.Email
 			data := map[string]any{"Comment": "", "StateLabel": def.PlaceLabel(s.State), "TransitionLabel": ""}
 			for k, v := range s.MailData {
 				data[k] = v

@@ -13,7 +13,6 @@ import (
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/store"
-	"github.com/tremplin/tremplin/internal/workflow"
 )
 
 // ExperimentSubject is what experiment guards see.
@@ -70,20 +69,19 @@ func (a *App) loadExperimentSubject(ctx context.Context, tx bun.IDB, id int64) (
 	return &Subject{Kind: "experiments", Table: "experiments", What: "Expérimentation", ID: e.ID, State: e.State,
 		Version: e.Version, WorkflowVersion: e.WorkflowVersion, Domains: experimentDomains(e), ReadPerm: "experiment:read",
 		Data: &ExperimentSubject{Exp: e, Reports: reports},
-		Recipients: func(ctx context.Context, tx bun.IDB, who string) ([]string, error) {
+		Recipients: func(ctx context.Context, tx bun.IDB, who string) ([]store.Recipient, error) {
 			switch who {
 			case "applicant":
-				return a.DB.EmailsOfOrg(ctx, tx, e.OrgID)
+				return a.DB.OrgRecipients(ctx, tx, e.OrgID)
 			case "project_lead":
-				return a.DB.EmailsWithRole(ctx, tx, domain.RoleProjectLead)
+				return a.DB.RoleRecipients(ctx, tx, domain.RoleProjectLead)
 			case "finance":
-				return a.DB.EmailsWithRole(ctx, tx, domain.RoleFinance)
+				return a.DB.RoleRecipients(ctx, tx, domain.RoleFinance)
 			}
 			return nil, fmt.Errorf("experiments: unknown recipients %q", who)
 		},
 		MailData: map[string]any{"Subject": fmt.Sprintf("l'expérimentation « %s »", e.Title), "CallTitle": call.Title,
 			"Link": a.experimentLink(e.ID)},
-		OnApply: func(ctx context.Context, tx bun.IDB, res workflow.Result, in TransitionInput) error { return nil },
 	}, nil
 }
 
@@ -169,9 +167,13 @@ func (a *App) startExperiment(ctx context.Context, tx bun.IDB, s *Subject, in Tr
 	if e.Title == "" {
 		e.Title = ap.Reference
 	}
-	if a.ApplicationDirections != nil {
-		if dirs, err := a.ApplicationDirections(ctx, tx, ap.ID); err == nil && len(dirs) > 0 {
-			e.Directions = dirs
+	if a.ReviewState != nil {
+		rs, err := a.ReviewState(ctx, tx, ap.ID)
+		if err != nil {
+			return err
+		}
+		if len(rs.Directions) > 0 {
+			e.Directions = rs.Directions
 		}
 	}
 	commune, err := a.applicationCommune(ctx, tx, ap)

@@ -51,12 +51,12 @@ func (a *App) loadCallSubject(ctx context.Context, tx bun.IDB, id int64) (*Subje
 	return &Subject{Kind: "calls", Table: "calls", What: "Appel à projets", ID: c.ID, State: c.State, Version: c.Version,
 		WorkflowVersion: c.WorkflowVersion, Domains: []string{authz.CallDomain(c.ID)}, ReadPerm: "call:read_all",
 		Data: &CallSubject{Call: c, Submitted: n},
-		OnApply: func(ctx context.Context, tx bun.IDB, res workflow.Result, _ TransitionInput) error {
+		OnApply: func(ctx context.Context, tx bun.IDB, _ *store.Batch, res workflow.Result, _ TransitionInput) error {
 			return a.callTransitioned(ctx, tx, c, res)
 		},
-		Recipients: func(ctx context.Context, tx bun.IDB, who string) ([]string, error) {
+		Recipients: func(ctx context.Context, tx bun.IDB, who string) ([]store.Recipient, error) {
 			if who == "project_lead" {
-				return a.DB.EmailsWithRole(ctx, tx, domain.RoleProjectLead)
+				return a.DB.RoleRecipients(ctx, tx, domain.RoleProjectLead)
 			}
 			return nil, fmt.Errorf("calls: unknown recipients %q", who)
 		},
@@ -79,18 +79,14 @@ func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) 
 		return nil, err
 	}
 	data := &ApplicationSubject{App: ap, Call: c, Documents: docs, IsCommune: func(code string) bool { return communes[code] }}
-	if a.LoadReviewState != nil {
-		if data.Assignments, data.PendingReviews, err = a.LoadReviewState(ctx, tx, ap.ID); err != nil {
-			return nil, err
-		}
-	}
 	domains := []string{authz.OrgDomain(ap.OrgID), authz.CallDomain(ap.CallID)}
-	if a.ApplicationDirections != nil {
-		dirs, err := a.ApplicationDirections(ctx, tx, ap.ID)
+	if a.ReviewState != nil {
+		rs, err := a.ReviewState(ctx, tx, ap.ID)
 		if err != nil {
 			return nil, err
 		}
-		for _, d := range dirs {
+		data.Assignments, data.PendingReviews = rs.Assignments, rs.Pending
+		for _, d := range rs.Directions {
 			domains = append(domains, authz.DirDomain(d))
 		}
 	}
@@ -100,12 +96,12 @@ func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) 
 	}
 	return &Subject{Kind: "applications", Table: "applications", What: "Dossier", ID: ap.ID, State: ap.State,
 		Version: ap.Version, WorkflowVersion: ap.WorkflowVersion, Domains: domains, ReadPerm: "application:read", Data: data,
-		Recipients: func(ctx context.Context, tx bun.IDB, who string) ([]string, error) {
+		Recipients: func(ctx context.Context, tx bun.IDB, who string) ([]store.Recipient, error) {
 			switch who {
 			case "applicant":
-				return a.DB.EmailsOfOrg(ctx, tx, ap.OrgID)
+				return a.DB.OrgRecipients(ctx, tx, ap.OrgID)
 			case "project_lead":
-				return a.DB.EmailsWithRole(ctx, tx, domain.RoleProjectLead)
+				return a.DB.RoleRecipients(ctx, tx, domain.RoleProjectLead)
 			case "reviewers":
 				var dirs []string
 				for _, d := range domains {
@@ -116,7 +112,7 @@ func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) 
 				if len(dirs) == 0 {
 					return nil, nil
 				}
-				return a.DB.EmailsWithRole(ctx, tx, domain.RoleReviewer, dirs...)
+				return a.DB.RoleRecipients(ctx, tx, domain.RoleReviewer, dirs...)
 			}
 			return nil, fmt.Errorf("applications: unknown recipients %q", who)
 		},
@@ -125,14 +121,8 @@ func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) 
 			"Reference": ap.Reference, "Title": title, "CallTitle": c.Title,
 			"Link": fmt.Sprintf("%s/dossiers/%d", a.Config.BaseURL, ap.ID),
 		},
-		OnApply: func(ctx context.Context, tx bun.IDB, res workflow.Result, in TransitionInput) error {
-			if err := a.applicationTransitioned(ctx, tx, ap, docs, res, in); err != nil {
-				return err
-			}
-			if a.OnApplicationTransition != nil {
-				return a.OnApplicationTransition(ctx, tx, ap, res, in)
-			}
-			return nil
+		OnApply: func(_ context.Context, tx bun.IDB, b *store.Batch, res workflow.Result, in TransitionInput) error {
+			return a.applicationTransitioned(tx, b, ap, docs, res, in)
 		},
 	}, nil
 }

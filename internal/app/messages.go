@@ -243,19 +243,12 @@ func excerpt(s string, n int) string {
 	return cut + "…"
 }
 
-// notifyInApp adds in-app notifications for the users behind addresses,
-// from a rendered e-mail template: its subject is the title, the
-// transition's comment the body. Workflow notifications call it with their
-// e-mails, so what is mailed also shows in the app.
-func (a *App) notifyInApp(ctx context.Context, tx bun.IDB, b *store.Batch, addrs []string, kind, template string, data map[string]any) error {
-	if len(addrs) == 0 {
-		return nil
-	}
-	ids, err := a.DB.UserIDsByEmail(ctx, tx, addrs)
-	if err != nil {
-		return err
-	}
-	if len(ids) == 0 {
+// notifyInApp queues in-app notifications for people, from a rendered
+// e-mail template: its subject is the title, the transition's comment the
+// body. Workflow notifications call it with their e-mails' recipients, so
+// what is mailed also shows in the app.
+func (a *App) notifyInApp(b *store.Batch, tx bun.IDB, to []store.Recipient, kind, template string, data map[string]any) error {
+	if len(to) == 0 {
 		return nil
 	}
 	d := copyMap(data)
@@ -268,20 +261,12 @@ func (a *App) notifyInApp(ctx context.Context, tx bun.IDB, b *store.Batch, addrs
 	link = strings.TrimPrefix(link, a.Config.BaseURL)
 	comment, _ := data["Comment"].(string)
 	now := a.Now()
-	var ns []store.Notification
-	for _, addr := range addrs {
-		if id, ok := ids[addr]; ok {
-			ns = append(ns, store.Notification{UserID: id, Kind: kind, Title: r.Subject, Body: excerpt(comment, 500), Link: link, CreatedAt: now})
-		}
+	ns := make([]store.Notification, 0, len(to))
+	for _, p := range to {
+		ns = append(ns, store.Notification{UserID: p.ID, Kind: kind, Title: r.Subject, Body: excerpt(comment, 500), Link: link, CreatedAt: now})
 	}
-	if len(ns) == 0 {
-		return nil
-	}
-	if b != nil {
-		b.Add(tx.NewInsert().Model(&ns).Column("user_id", "kind", "title", "body", "link", "created_at"))
-		return nil
-	}
-	return a.DB.InsertNotifications(ctx, tx, ns)
+	b.Add(tx.NewInsert().Model(&ns).Column("user_id", "kind", "title", "body", "link", "created_at"))
+	return nil
 }
 
 // NotificationsView is a page of the actor's notifications and their unread count.

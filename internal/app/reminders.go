@@ -437,11 +437,7 @@ func (a *App) dueScheduled(ctx context.Context, tx bun.IDB, from, now time.Time)
 		if s.State != r.State || s.Version != r.Version {
 			continue // answered or moved on: the reminder is moot
 		}
-		emails, err := s.Recipients(ctx, tx, r.Recipients)
-		if err != nil {
-			return nil, err
-		}
-		users, err := a.DB.UsersByEmail(ctx, tx, emails)
+		users, err := s.Recipients(ctx, tx, r.Recipients)
 		if err != nil {
 			return nil, err
 		}

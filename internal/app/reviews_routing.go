@@ -23,17 +23,7 @@ const ExternalDirection = "PARTENAIRE"
 // reviews, and the directions routed to become domains of the application
 // (their reviewers may read it, and are e-mailed by review_assigned).
 func (a *App) RegisterReviews() {
-	// These two small reads run on every application load, often on a gin
-	// context that gin recycles as soon as the handler returns, while
-	// database/sql may still be watching its Done channel from a goroutine of
-	// its own (a data race the race detector reports). Without a Done channel
-	// database/sql starts no such goroutine; a one-row read needs no cancelling.
-	a.LoadReviewState = func(ctx context.Context, tx bun.IDB, id int64) (int, int, error) {
-		return a.DB.ReviewState(context.WithoutCancel(ctx), tx, id)
-	}
-	a.ApplicationDirections = func(ctx context.Context, tx bun.IDB, id int64) ([]string, error) {
-		return a.DB.AssignedDirections(context.WithoutCancel(ctx), tx, id)
-	}
+	a.ReviewState = a.DB.ReviewState
 	a.DueReviews = a.dueReviewReminders
 }
 
@@ -352,17 +342,18 @@ func (a *App) mailNewReviewers(ctx context.Context, tx bun.IDB, k Kind, id int64
 		return err
 	}
 	for _, ra := range added {
-		var to []string
+		var to []store.Recipient
 		if ra.ReviewerID != nil {
 			u, err := a.DB.UserByID(ctx, tx, *ra.ReviewerID)
 			if err != nil {
 				return err
 			}
-			to = []string{u.Email}
-		} else if to, err = a.DB.EmailsWithRole(ctx, tx, domain.RoleReviewer, authz.DirDomain(ra.Direction)); err != nil {
+			to = []store.Recipient{{ID: u.ID, Email: u.Email}}
+		} else if to, err = a.DB.RoleRecipients(ctx, tx, domain.RoleReviewer, authz.DirDomain(ra.Direction)); err != nil {
 			return err
 		}
-		for _, addr := range to {
+		for _, r := range to {
+			addr := r.Email
 			data := map[string]any{"Comment": comment}
 			for k, v := range s.MailData {
 				data[k] = v

@@ -28,13 +28,14 @@ type Subject struct {
 	ReadPerm        string
 	// Data is what the guards of this kind type-assert (e.g. *ApplicationSubject).
 	Data any
-	// Recipients turns an effect's "to" (applicant, project_lead, reviewers…) into addresses.
-	Recipients func(ctx context.Context, tx bun.IDB, who string) ([]string, error)
+	// Recipients turns an effect's "to" (applicant, project_lead, reviewers…) into people.
+	Recipients func(ctx context.Context, tx bun.IDB, who string) ([]store.Recipient, error)
 	// MailData describes the object to e-mail templates.
 	MailData map[string]any
 	// OnApply runs inside the transaction after the state change: kind-specific
 	// columns and snapshots (e.g. freezing the submitted answers).
-	OnApply func(ctx context.Context, tx bun.IDB, res workflow.Result, in TransitionInput) error
+	// Writes whose results nobody reads go in b, sent with the history rows.
+	OnApply func(ctx context.Context, tx bun.IDB, b *store.Batch, res workflow.Result, in TransitionInput) error
 }
 
 // Kind plugs a resource type into the workflow machinery.
@@ -250,7 +251,7 @@ func (a *App) fireInTx(ctx context.Context, tx bun.IDB, actor *Actor, k Kind, id
 	}
 	b.Add(aq)
 	if s.OnApply != nil {
-		if err := s.OnApply(ctx, tx, res, in); err != nil {
+		if err := s.OnApply(ctx, tx, b, res, in); err != nil {
 			return nil, err
 		}
 	}

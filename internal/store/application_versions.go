@@ -84,9 +84,13 @@ func (db *DB) SaveApplicationDraft(ctx context.Context, tx bun.IDB, ap *domain.A
 
 // MarkSubmitted sets the first submission time (kept through corrections).
 func (db *DB) MarkSubmitted(ctx context.Context, tx bun.IDB, id int64, at time.Time) error {
-	_, err := tx.NewUpdate().Table("applications").Set("submitted_at = ?", at).
-		Where("id = ? AND submitted_at IS NULL", id).Exec(ctx)
+	_, err := db.MarkSubmittedQuery(tx, id, at).Exec(ctx)
 	return MapError(err)
+}
+
+// MarkSubmittedQuery is MarkSubmitted as a query to run later (in a Batch).
+func (db *DB) MarkSubmittedQuery(tx bun.IDB, id int64, at time.Time) *bun.UpdateQuery {
+	return tx.NewUpdate().Table("applications").Set("submitted_at = ?", at).Where("id = ? AND submitted_at IS NULL", id)
 }
 
 // VersionDocument is a document as it was attached when a version was submitted.
@@ -119,20 +123,27 @@ type ApplicationVersion struct {
 
 // InsertApplicationVersion freezes a submission as the next version number.
 func (db *DB) InsertApplicationVersion(ctx context.Context, tx bun.IDB, v *ApplicationVersion) error {
-	var n int
-	if err := tx.NewSelect().Model((*ApplicationVersion)(nil)).ColumnExpr("COALESCE(MAX(n), 0)").
-		Where("application_id = ?", v.ApplicationID).Scan(ctx, &n); err != nil {
+	if _, err := db.ApplicationVersionQuery(tx, v).Exec(ctx); err != nil {
 		return MapError(err)
 	}
-	v.N = n + 1
+	return MapError(tx.NewSelect().Model((*ApplicationVersion)(nil)).Column("n").
+		Where("application_id = ?", v.ApplicationID).OrderExpr("n DESC").Limit(1).Scan(ctx, &v.N))
+}
+
+// ApplicationVersionQuery inserts v as the application's next version; the
+// number is computed by the database, so the query can run in a Batch.
+// Two submissions of one application cannot race: the state change before
+// it is a compare-and-set.
+func (db *DB) ApplicationVersionQuery(tx bun.IDB, v *ApplicationVersion) *bun.InsertQuery {
 	if v.Answers == nil {
 		v.Answers = map[string]any{}
 	}
 	if v.Documents == nil {
 		v.Documents = []VersionDocument{}
 	}
-	_, err := tx.NewInsert().Model(v).Exec(ctx)
-	return MapError(err)
+	return tx.NewInsert().Model(v).ExcludeColumn("id").
+		Value("n", "(SELECT COALESCE(MAX(n), 0) + 1 FROM application_versions WHERE application_id = ?)", v.ApplicationID).
+		Returning("NULL")
 }
 
 func (db *DB) versionsQuery(tx bun.IDB, out any) *bun.SelectQuery {

@@ -82,28 +82,3 @@ func (db *DB) CurrentDocuments(ctx context.Context, tx bun.IDB, applicationID in
 		Where("application_id = ? AND replaced_by IS NULL AND message_id IS NULL", applicationID).OrderExpr("id").Scan(ctx, &out)
 	return out, MapError(err)
 }
-
-// EmailsWithRole lists the addresses of active users holding role in one of
-// domains (or everywhere, "*"), for notifications.
-func (db *DB) EmailsWithRole(ctx context.Context, tx bun.IDB, role string, domains ...string) ([]string, error) {
-	var out []string
-	err := tx.NewSelect().TableExpr("users AS u").ColumnExpr("DISTINCT u.email").
-		Join("JOIN grants AS g ON g.user_id = u.id").
-		Where("g.role = ?", role).
-		Where("g.domain IN (?)", bun.In(append([]string{"*"}, domains...))).
-		Where("u.disabled_at IS NULL AND u.deleted_at IS NULL").
-		OrderExpr("u.email").Scan(ctx, &out)
-	return out, MapError(err)
-}
-
-// EmailsOfOrg lists the addresses of an organisation's active members.
-func (db *DB) EmailsOfOrg(ctx context.Context, tx bun.IDB, orgID int64) ([]string, error) {
-	var out []string
-	err := tx.NewSelect().TableExpr("users AS u").ColumnExpr("DISTINCT u.email").
-		Join("JOIN grants AS g ON g.user_id = u.id").
-		Where("g.role IN ('org_admin', 'org_member')").
-		Where("g.domain = ?", "org:"+itoa64(orgID)).
-		Where("u.disabled_at IS NULL AND u.deleted_at IS NULL").
-		OrderExpr("u.email").Scan(ctx, &out)
-	return out, MapError(err)
-}

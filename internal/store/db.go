@@ -15,8 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
@@ -63,10 +64,16 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		eng Engine
 	)
 	if o.URL != "" {
-		sqldb, err := sql.Open("pgx", o.URL)
+		pgcfg, err := pgx.ParseConfig(o.URL)
 		if err != nil {
 			return nil, fmt.Errorf("DATABASE_URL: %w", err)
 		}
+		// bun writes every value into the SQL text itself, so each statement
+		// is new to PostgreSQL: pgx's default (prepare, cache, execute) would
+		// add a Parse/Describe round trip to every query for a cache that
+		// never hits. The simple protocol sends the text once.
+		pgcfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+		sqldb := stdlib.OpenDB(*pgcfg)
 		n := o.MaxOpenConns
 		if n == 0 {
 			n = 20

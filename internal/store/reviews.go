@@ -101,26 +101,40 @@ func (db *DB) DeleteAssignment(ctx context.Context, tx bun.IDB, applicationID, i
 // ReviewState counts an application's routings and those still waiting for a
 // submitted review: a direction routing is answered by a submitted review of
 // that direction, a reviewer routing by that reviewer's submitted review.
-func (db *DB) ReviewState(ctx context.Context, tx bun.IDB, applicationID int64) (assignments, pending int, err error) {
-	var r struct {
-		N       int `bun:"n"`
-		Pending int `bun:"pending"`
+func (db *DB) ReviewState(ctx context.Context, tx bun.IDB, applicationID int64) (ReviewStateOf, error) {
+	var rows []struct {
+		Direction string `bun:"direction"`
+		Pending   bool   `bun:"pending"`
 	}
-	err = tx.NewSelect().TableExpr("review_assignments AS ra").
-		ColumnExpr("count(*) AS n").
-		ColumnExpr(`COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM reviews AS r WHERE r.application_id = ra.application_id
+	// One row per routing (a handful): counting in Go keeps this one round
+	// trip, which every load of an application pays.
+	err := tx.NewSelect().TableExpr("review_assignments AS ra").
+		ColumnExpr("ra.direction").
+		ColumnExpr(`CASE WHEN EXISTS (SELECT 1 FROM reviews AS r WHERE r.application_id = ra.application_id
 			AND r.state = 'submitted' AND ((ra.reviewer_id IS NULL AND r.direction = ra.direction) OR r.reviewer_id = ra.reviewer_id))
-			THEN 0 ELSE 1 END), 0) AS pending`).
-		Where("ra.application_id = ?", applicationID).Scan(ctx, &r)
-	return r.N, r.Pending, MapError(err)
+			THEN 0 ELSE 1 END AS pending`).
+		Where("ra.application_id = ?", applicationID).OrderExpr("ra.direction").Scan(ctx, &rows)
+	out := ReviewStateOf{Directions: []string{}}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		out.Assignments++
+		if r.Pending {
+			out.Pending++
+		}
+		if r.Direction != "" && !seen[r.Direction] {
+			seen[r.Direction] = true
+			out.Directions = append(out.Directions, r.Direction)
+		}
+	}
+	return out, MapError(err)
 }
 
-// AssignedDirections lists the directions an application is routed to.
-func (db *DB) AssignedDirections(ctx context.Context, tx bun.IDB, applicationID int64) ([]string, error) {
-	out := []string{}
-	err := tx.NewSelect().TableExpr("review_assignments").ColumnExpr("DISTINCT direction").
-		Where("application_id = ? AND direction <> ''", applicationID).OrderExpr("direction").Scan(ctx, &out)
-	return out, MapError(err)
+// ReviewStateOf is where an application stands in review: how many routings,
+// how many still await a submitted review, and the directions routed to.
+type ReviewStateOf struct {
+	Assignments int
+	Pending     int
+	Directions  []string
 }
 
 // ReviewOf loads a reviewer's review of an application (not found: none yet).

@@ -71,12 +71,9 @@ func TestReviewsStore(t *testing.T) {
 		require.NoError(t, db.InsertAssignment(ctx, tx, &store.ReviewAssignment{ApplicationID: ap.ID, Direction: "DA", ReviewerID: &f.da,
 			DueOn: "2027-01-05", CreatedAt: now}))
 
-		n, pending, err := db.ReviewState(ctx, tx, ap.ID)
+		rs, err := db.ReviewState(ctx, tx, ap.ID)
 		require.NoError(t, err)
-		require.Equal(t, [2]int{2, 2}, [2]int{n, pending})
-		dirs, err := db.AssignedDirections(ctx, tx, ap.ID)
-		require.NoError(t, err)
-		require.Equal(t, []string{"DA", "DIESS"}, dirs)
+		require.Equal(t, store.ReviewStateOf{Assignments: 2, Pending: 2, Directions: []string{"DA", "DIESS"}}, rs)
 
 		// Queues: DIESS by direction, DA personally (earliest due date), nobody else.
 		q, err := db.ReviewQueue(ctx, f.diess, []string{"DIESS"}, nil)
@@ -99,14 +96,14 @@ func TestReviewsStore(t *testing.T) {
 		require.NoError(t, db.InsertReview(ctx, tx, r))
 		require.Equal(t, "review_exists", domain.AsError(db.InsertReview(ctx, tx, &store.Review{ApplicationID: ap.ID, CallID: f.call.ID,
 			ReviewerID: f.diess, State: store.ReviewDraft, CreatedAt: now, UpdatedAt: now, Version: 1})).Reason)
-		_, pending, _ = db.ReviewState(ctx, tx, ap.ID)
-		require.Equal(t, 2, pending)
+		rs, _ = db.ReviewState(ctx, tx, ap.ID)
+		require.Equal(t, 2, rs.Pending)
 		r.State, r.Weighted, r.SubmittedAt = store.ReviewSubmitted, &w, &now
 		require.NoError(t, db.UpdateReview(ctx, tx, r, 1))
 		require.EqualValues(t, 2, r.Version)
 		require.Equal(t, domain.CodeConflict, domain.ErrorCode(db.UpdateReview(ctx, tx, r, 1)), "a stale write is a conflict")
-		_, pending, _ = db.ReviewState(ctx, tx, ap.ID)
-		require.Equal(t, 1, pending)
+		rs, _ = db.ReviewState(ctx, tx, ap.ID)
+		require.Equal(t, 1, rs.Pending)
 		got, err := db.ReviewOf(ctx, tx, ap.ID, f.diess)
 		require.NoError(t, err)
 		require.Equal(t, []domain.Score{{Criterion: "a", Value: 3}}, got.Scores)

@@ -37,6 +37,8 @@ func main() {
 	workers := flag.Int("workers", 32, "concurrent workers")
 	perWorker := flag.Int("n", 150, "transitions per worker")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the workflow phase")
+	traceOne := flag.Bool("trace-one", false, "print the SQL of one transition and exit")
+	transition := flag.String("transition", "resubmit", "resubmit (3 guards, an e-mail and a notification, a frozen version) or instruct (no guard, no effect)")
 	flag.Parse()
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ctx := context.Background()
@@ -66,9 +68,22 @@ func main() {
 
 	total := *workers * *perWorker
 	callID := benchCall(ctx, m)
-	ids := benchApplications(ctx, m, callID, total)
+	state := "correction_requested"
+	if *transition == "instruct" {
+		state = "submitted"
+	}
+	ids := benchApplications(ctx, m, callID, total, state)
 	actor := actorOf(ctx, m, "porteur@demo.tremplin.fr")
+	if *transition == "instruct" {
+		actor = actorOf(ctx, m, "cheffe.projet@demo.tremplin.fr")
+	}
 
+	if *traceOne {
+		m.DB.AddQueryHook(&printHook{})
+		_, err := m.App.Fire(ctx, actor, "applications", ids[0], *transition, app.TransitionInput{})
+		check(err)
+		return
+	}
 	// Workflow transitions: resubmit (3 guards, 1 notify effect → outbox rows).
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -76,7 +91,7 @@ func main() {
 		check(pprof.StartCPUProfile(f))
 	}
 	lat := run(*workers, *perWorker, func(w, i int) error {
-		_, err := m.App.Fire(ctx, actor, "applications", ids[w**perWorker+i], "resubmit", app.TransitionInput{})
+		_, err := m.App.Fire(ctx, actor, "applications", ids[w**perWorker+i], *transition, app.TransitionInput{})
 		return err
 	})
 	wfRate := float64(total) / lat.elapsed.Seconds()
@@ -99,7 +114,7 @@ func main() {
 		})
 	})
 	bareRate := float64(total) / bare.elapsed.Seconds()
-	fmt.Printf("engine=%s workers=%d transitions=%d\n", *engine, *workers, total)
+	fmt.Printf("engine=%s workers=%d transitions=%d (%s)\n", *engine, *workers, total, *transition)
 	fmt.Printf("  workflow transition (guards+update+history+audit+outbox): %8.0f tx/s  p50 %6.2f ms  p99 %6.2f ms\n", wfRate, lat.p(50), lat.p(99))
 	fmt.Printf("  bare conditional UPDATE transaction:                      %8.0f tx/s  p50 %6.2f ms  p99 %6.2f ms\n", bareRate, bare.p(50), bare.p(99))
 	fmt.Printf("  ratio workflow/bare: %.2f (goal >= 0.40 on PostgreSQL)\n", wfRate/bareRate)
@@ -165,7 +180,7 @@ func benchCall(ctx context.Context, m *server.Main) int64 {
 	return c.ID
 }
 
-func benchApplications(ctx context.Context, m *server.Main, callID int64, n int) []int64 {
+func benchApplications(ctx context.Context, m *server.Main, callID int64, n int, state string) []int64 {
 	now := m.DB.Clock()
 	budget := domain.Budget{Lines: []domain.BudgetLine{
 		{Account: "64", Label: "Salaires", Amount: domain.Euros(20_000)},
@@ -176,7 +191,7 @@ func benchApplications(ctx context.Context, m *server.Main, callID int64, n int)
 	check(m.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		for i := 0; i < n; i++ {
 			ap := &domain.Application{Reference: fmt.Sprintf("BENCH-%06d", i), CallID: callID, OrgID: 1, Title: "Banc",
-				State: "correction_requested", WorkflowVersion: 1, Answers: map[string]any{}, Budget: budget,
+				State: state, WorkflowVersion: 1, Answers: map[string]any{}, Budget: budget,
 				RequestedCents: domain.Euros(15_000), CreatedAt: now, UpdatedAt: now, Version: 1}
 			if err := m.DB.InsertApplication(ctx, tx, ap); err != nil {
 				return err
@@ -216,6 +231,19 @@ func replaceDB(url, name string) string {
 		}
 	}
 	return url
+}
+
+// printHook prints each statement (to count round trips with -trace-one).
+type printHook struct{ n int }
+
+func (h *printHook) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+func (h *printHook) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	h.n++
+	q := e.Query
+	if len(q) > 160 {
+		q = q[:160] + "…"
+	}
+	fmt.Printf("%2d %6.2f ms  %s\n", h.n, float64(time.Since(e.StartTime).Microseconds())/1000, q)
 }
 
 func check(err error) {
