@@ -19,6 +19,9 @@ import (
 // size buffers ~512 MiB; 16 MiB keeps the server's memory flat.
 const PartSize = 16 << 20
 
+// StreamThreads is how many parts of an upload of unknown size are in flight.
+const StreamThreads = 2
+
 // Store is an S3 bucket.
 type Store struct {
 	client *minio.Client
@@ -72,6 +75,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	info, err := s.client.PutObject(ctx, s.bucket, key, r, size, minio.PutObjectOptions{
 		ContentType: contentType,
 		PartSize:    PartSize,
+		// With an unknown size minio-go otherwise reads a part, sends it, and
+		// only then reads the next: two buffers let the next part arrive
+		// while the previous one is sent, for 2 × PartSize of memory.
+		ConcurrentStreamParts: size < 0,
+		NumThreads:            StreamThreads,
 	})
 	if err != nil {
 		// The reader's own error (too large, bad type) wins over the transport's.
