@@ -8,7 +8,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/internal/workflow"
 )
@@ -55,20 +54,6 @@ func (a *App) notifyEffect(ctx context.Context, tx bun.IDB, b *store.Batch, s *S
 	return a.notifyInApp(b, tx, to, args["template"], args["template"], data)
 }
 
-// ReminderTask is the payload of a reminder planned by a transition before
-// reminders moved to the sweep; tasks of that kind still queued are honoured.
-type ReminderTask struct {
-	Kind     string `json:"kind"`
-	ID       int64  `json:"id"`
-	State    string `json:"state"`
-	Version  int64  `json:"version"`
-	Template string `json:"template"`
-	To       string `json:"to"`
-}
-
-// TaskReminder is the queue task type of ReminderTask.
-const TaskReminder = "workflow:reminder"
-
 func (a *App) scheduleReminder(tx bun.IDB, b *store.Batch, s *Subject, res workflow.Result, args map[string]string, key string) error {
 	days, err := strconv.Atoi(args["after_days"])
 	if err != nil || days <= 0 {
@@ -81,48 +66,4 @@ func (a *App) scheduleReminder(tx bun.IDB, b *store.Batch, s *Subject, res workf
 		ObjectType: s.Kind, ObjectID: s.ID, State: res.To, Version: s.Version + 1, Template: args["template"],
 		Recipients: args["to"], DueAt: due, CreatedAt: a.Now()}))
 	return nil
-}
-
-// RunReminder sends a planned reminder if its object has not moved since.
-func (a *App) RunReminder(ctx context.Context, t ReminderTask) error {
-	k, err := a.kind(t.Kind)
-	if err != nil {
-		return err
-	}
-	err = a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		s, err := k.Load(ctx, tx, t.ID)
-		if err != nil {
-			if domain.ErrorCode(err) == domain.CodeNotFound {
-				return nil // deleted since: nothing to remind
-			}
-			return err
-		}
-		if s.State != t.State || s.Version != t.Version {
-			return nil // answered or moved on: the reminder is moot
-		}
-		to, err := s.Recipients(ctx, tx, t.To)
-		if err != nil {
-			return err
-		}
-		def, err := a.definition(k, s)
-		if err != nil {
-			return err
-		}
-		for _, r := range to {
-			addr := r.Email
-			data := map[string]any{"Comment": "", "StateLabel": def.PlaceLabel(s.State), "TransitionLabel": ""}
-			for k, v := range s.MailData {
-				data[k] = v
-			}
-			key := fmt.Sprintf("reminder:%s:%d:v%d:%s:%s", t.Kind, t.ID, t.Version, t.Template, addr)
-			if err := a.sendMail(ctx, tx, key, []string{addr}, t.Template, data); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err == nil {
-		a.committed()
-	}
-	return err
 }

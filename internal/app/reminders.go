@@ -517,7 +517,7 @@ func (a *App) dueTranches(ctx context.Context, tx bun.IDB, from, now time.Time) 
 	if err != nil || len(tranches) == 0 {
 		return nil, err
 	}
-	finance, err := a.DB.UsersWithRole(ctx, tx, domain.RoleFinance)
+	finance, err := a.DB.RoleRecipients(ctx, tx, domain.RoleFinance)
 	if err != nil {
 		return nil, err
 	}
@@ -545,7 +545,7 @@ func (a *App) dueDigest(ctx context.Context, tx bun.IDB, from, now time.Time) ([
 	if due.Before(from) {
 		return nil, nil
 	}
-	leads, err := a.DB.UsersWithRole(ctx, tx, domain.RoleProjectLead)
+	leads, err := a.DB.RoleRecipients(ctx, tx, domain.RoleProjectLead)
 	if err != nil || len(leads) == 0 {
 		return nil, err
 	}

@@ -43,34 +43,3 @@ func (m Money) Decimal() string {
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
 }
-
-// ParseMoney reads "1234", "1234.5", "1 234,56" or "1234,56 €" into cents.
-func ParseMoney(s string) (Money, error) {
-	clean := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "").Replace(strings.TrimSpace(s))
-	clean = strings.ReplaceAll(clean, ",", ".")
-	if clean == "" {
-		return 0, fmt.Errorf("montant vide")
-	}
-	neg := strings.HasPrefix(clean, "-")
-	clean = strings.TrimPrefix(clean, "-")
-	whole, frac, _ := strings.Cut(clean, ".")
-	if len(frac) > 2 {
-		return 0, fmt.Errorf("montant %q : au plus deux décimales", s)
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("montant %q invalide", s)
-	}
-	f, err := strconv.ParseInt(frac, 10, 64)
-	if err != nil || strings.ContainsAny(frac, "+-") {
-		return 0, fmt.Errorf("montant %q invalide", s)
-	}
-	v := w*100 + f
-	if neg {
-		v = -v
-	}
-	return Money(v), nil
-}

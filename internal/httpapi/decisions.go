@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -91,7 +92,7 @@ func (s *Server) registerDecisions() {
 			}
 			out := applicationDecisionResponse{DecisionView: *d, Reference: ap.Reference, Title: ap.Title}
 			if d.Kind != "defer" {
-				out.LetterURL = "/api/v1/applications/" + itoaHTTP(int(ap.ID)) + "/letter.pdf"
+				out.LetterURL = "/api/v1/applications/" + strconv.FormatInt(ap.ID, 10) + "/letter.pdf"
 			}
 			ok(c, http.StatusOK, out)
 		}})

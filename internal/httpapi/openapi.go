@@ -56,11 +56,7 @@ func (s *Server) OpenAPI() map[string]any {
 		if r.Response != nil {
 			success["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(r.Response), schemas)}}
 		}
-		status := "200"
-		if r.Method == http.MethodPost && r.Response != nil {
-			status = "200"
-		}
-		op["responses"].(map[string]any)[status] = success
+		op["responses"].(map[string]any)["200"] = success
 		paths[p][strings.ToLower(r.Method)] = op
 	}
 	schemas["Problem"] = map[string]any{

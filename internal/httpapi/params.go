@@ -35,8 +35,6 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func itoaHTTP(n int) string { return strconv.Itoa(n) }
-
 // objectWrite reads what a write to one object carries: the object's ID from
 // the path, the version the client last saw (If-Match) and the JSON body into
 // req. On failure it has written the problem and returns ok = false.

@@ -3,18 +3,11 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
+	"encoding/json"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net/http"
-	"net/mail"
-	"net/textproto"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -22,8 +15,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/notify"
 	"github.com/tremplin/tremplin/internal/opendata"
 	"github.com/tremplin/tremplin/internal/server/servertest"
+	"github.com/tremplin/tremplin/internal/shareddata"
+	"github.com/tremplin/tremplin/internal/store"
 )
 
 // demoApps returns the demo applications' ids by key ("a1".."a7"): the
@@ -423,8 +419,8 @@ func TestCommitteeDecisionsLettersAndOpenData(t *testing.T) {
 	require.Len(t, pub.Published, 2)
 	r = lead.Post(board+"/publish", nil)
 	require.Equal(t, "nothing_to_publish", r.Map(t)["code"])
-	require.Eventually(t, func() bool { return mailContains(t, s.MailDir(), "douze mille euros") }, 10*time.Second, 50*time.Millisecond)
-	require.True(t, mailContains(t, s.MailDir(), "relève d'un autre dispositif départemental"))
+	require.True(t, outboxMailContains(t, s, "douze mille euros"))
+	require.True(t, outboxMailContains(t, s, "relève d'un autre dispositif départemental"))
 
 	// Letters: the applicant's members download theirs, other organisations see nothing.
 	r = other.Get(fmt.Sprintf("/api/v1/applications/%d/letter.pdf", apps["a4"]))
@@ -476,65 +472,25 @@ func TestCommitteeDecisionsLettersAndOpenData(t *testing.T) {
 }
 
 func scdlExamples(t *testing.T) string {
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", "scdl-subventions-2.1.1")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("official SCDL examples not found in %s", dir)
+	dir, ok := shareddata.Path("scdl-subventions-2.1.1")
+	if !ok {
+		t.Skip("official SCDL examples not found (set TREMPLIN_SHARED_DATA)")
 	}
 	return dir
 }
 
-// mailContains reports whether an e-mail written by the embedded mailer
-// (or, with SMTP configured, nothing here) contains s.
-func mailContains(t *testing.T, dir, s string) bool {
-	if os.Getenv("SMTP_URL") != "" {
-		return true // delivered to the SMTP server; the outbox rows were checked
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err == nil && strings.Contains(decodeMail(b), s) {
+// outboxMailContains reports whether an e-mail planned in the outbox (the
+// same message whatever delivers it, log or SMTP) contains sub.
+func outboxMailContains(t *testing.T, s *servertest.Server, sub string) bool {
+	t.Helper()
+	var rows []store.OutboxMessage
+	require.NoError(t, s.DB.NewSelect().Model(&rows).Where("task_type = ?", notify.TaskSendMail).Scan(context.Background()))
+	for _, r := range rows {
+		var m notify.Message
+		require.NoError(t, json.Unmarshal(r.Payload, &m))
+		if strings.Contains(m.Text, sub) {
 			return true
 		}
 	}
 	return false
-}
-
-// decodeMail turns an .eml file into searchable text: the decoded subject
-// and every text part, quoted-printable or base64.
-func decodeMail(raw []byte) string {
-	msg, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return string(raw)
-	}
-	var out strings.Builder
-	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	if err == nil {
-		out.WriteString(subject + "\n")
-	}
-	var walk func(h textproto.MIMEHeader, body io.Reader)
-	walk = func(h textproto.MIMEHeader, body io.Reader) {
-		mt, params, _ := mime.ParseMediaType(h.Get("Content-Type"))
-		if strings.HasPrefix(mt, "multipart/") {
-			mr := multipart.NewReader(body, params["boundary"])
-			for {
-				p, err := mr.NextRawPart()
-				if err != nil {
-					return
-				}
-				walk(p.Header, p)
-			}
-		}
-		var r io.Reader = body
-		switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
-		case "quoted-printable":
-			r = quotedprintable.NewReader(body)
-		case "base64":
-			r = base64.NewDecoder(base64.StdEncoding, body)
-		}
-		b, _ := io.ReadAll(r)
-		out.Write(b)
-	}
-	walk(textproto.MIMEHeader(msg.Header), msg.Body)
-	return out.String()
 }

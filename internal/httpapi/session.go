@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"sort"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -61,7 +62,7 @@ func (s *Server) registerSession() {
 			if err != nil {
 				if e := domain.AsError(err); e.Code == domain.CodeRateLimited {
 					if secs, ok := e.Extra["retry_after_seconds"].(int); ok {
-						c.Header("Retry-After", itoaHTTP(secs))
+						c.Header("Retry-After", strconv.Itoa(secs))
 					}
 				}
 				fail(c, err)

@@ -65,7 +65,7 @@ func TestOutboxToWorkerDeliversOnce(t *testing.T) {
 
 		mailer := &recordingMailer{}
 		w := jobs.NewWorker(q, 2, 5*time.Second)
-		w.Handle(jobs.TypeSendMail, jobs.HandleSendMail(mailer))
+		w.Handle(jobs.TypeSendMail, jobs.HandleSendMailOnce(db, mailer))
 		require.NoError(t, w.Start())
 		t.Cleanup(w.Shutdown)
 		require.Eventually(t, func() bool { return mailer.count() >= 1 }, 10*time.Second, 20*time.Millisecond)

@@ -16,19 +16,9 @@ import (
 // is the message ID, so the same message cannot be queued twice.
 const TypeSendMail = notify.TaskSendMail
 
-// HandleSendMail delivers the message; an SMTP failure is returned so asynq
-// retries with backoff, a malformed payload is skipped.
-func HandleSendMail(m notify.Mailer) func(context.Context, *asynq.Task) error {
-	return func(ctx context.Context, t *asynq.Task) error {
-		var msg notify.Message
-		if err := json.Unmarshal(t.Payload(), &msg); err != nil {
-			return fmt.Errorf("mail payload: %v: %w", err, asynq.SkipRetry)
-		}
-		return m.Send(ctx, msg)
-	}
-}
-
-// HandleSendMailOnce is HandleSendMail with the sent-log: the message is
+// HandleSendMailOnce delivers one message (an SMTP failure is returned so
+// asynq retries with backoff, a malformed payload is skipped) under the
+// sent-log: the message is
 // claimed under its ID before it is sent and confirmed after, so a task that
 // runs again (a retry after a crash, a relay or sweep that re-enqueued it
 // after Redis lost its data) never sends it twice. See app/reminders.go for

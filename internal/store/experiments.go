@@ -231,32 +231,3 @@ func (db *DB) MembersOfOrgs(ctx context.Context, tx bun.IDB, orgIDs []int64) ([]
 	}
 	return out, nil
 }
-
-// UserRef is a user who may receive notifications.
-type UserRef struct {
-	ID    int64  `bun:"id"`
-	Email string `bun:"email"`
-}
-
-// UsersWithRole lists active users holding role anywhere ('*').
-func (db *DB) UsersWithRole(ctx context.Context, tx bun.IDB, role string) ([]UserRef, error) {
-	out := []UserRef{}
-	err := tx.NewSelect().TableExpr("users AS u").ColumnExpr("DISTINCT u.id, u.email").
-		Join("JOIN grants AS g ON g.user_id = u.id").
-		Where("g.role = ? AND g.domain = '*'", role).
-		Where("u.disabled_at IS NULL AND u.deleted_at IS NULL").
-		OrderExpr("u.email").Scan(ctx, &out)
-	return out, MapError(err)
-}
-
-// UsersByEmail maps addresses to active users.
-func (db *DB) UsersByEmail(ctx context.Context, tx bun.IDB, emails []string) ([]UserRef, error) {
-	out := []UserRef{}
-	if len(emails) == 0 {
-		return out, nil
-	}
-	err := tx.NewSelect().TableExpr("users AS u").Column("u.id", "u.email").
-		Where("u.email IN (?)", bun.In(emails)).Where("u.disabled_at IS NULL AND u.deleted_at IS NULL").
-		OrderExpr("u.email").Scan(ctx, &out)
-	return out, MapError(err)
-}

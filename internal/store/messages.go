@@ -132,21 +132,3 @@ func (db *DB) RoleRecipients(ctx context.Context, tx bun.IDB, role string, domai
 		OrderExpr("u.email").Scan(ctx, &out)
 	return out, MapError(err)
 }
-
-// UserIDsByEmail maps active users' addresses to their ids.
-func (db *DB) UserIDsByEmail(ctx context.Context, tx bun.IDB, emails []string) (map[string]int64, error) {
-	out := map[string]int64{}
-	if len(emails) == 0 {
-		return out, nil
-	}
-	var rows []Recipient
-	if err := tx.NewSelect().TableExpr("users AS u").Column("id", "email").
-		Where("u.email IN (?)", bun.In(emails)).Where("u.disabled_at IS NULL AND u.deleted_at IS NULL").
-		Scan(ctx, &rows); err != nil {
-		return nil, MapError(err)
-	}
-	for _, r := range rows {
-		out[r.Email] = r.ID
-	}
-	return out, nil
-}

@@ -16,7 +16,6 @@ import (
 	"log"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"sort"
 	"sync"
@@ -251,5 +250,3 @@ func check(err error) {
 		log.Fatal(err)
 	}
 }
-
-var _ = filepath.Join

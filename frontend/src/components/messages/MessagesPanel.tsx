@@ -1,6 +1,6 @@
 // The message thread of an application: the organisation's members and the project leads write to
 // each other, with attachments; the other side is notified in the app and by e-mail.
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../format';
@@ -11,6 +11,7 @@ import { DocumentLine } from '../documents/DocumentList';
 import '../documents/documents.css';
 import '../forms/forms.css';
 import { messageKeys, postMessage, useThread } from './api';
+import { ComposerField, useComposer } from './composer';
 
 /** The messages panel of an application page. */
 export function MessagesPanel({ applicationId }: { applicationId: number }) {
@@ -19,37 +20,12 @@ export function MessagesPanel({ applicationId }: { applicationId: number }) {
   const qc = useQueryClient();
   const q = useThread(applicationId);
   const id = useId();
-  const [body, setBody] = useState('');
-  const [missing, setMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState('');
   const files = useRef<HTMLInputElement>(null);
-  const area = useRef<HTMLTextAreaElement>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setNotice('');
-    if (!body.trim()) {
-      setMissing(true);
-      area.current?.focus();
-      return;
-    }
-    setMissing(false);
-    setBusy(true);
-    setError(null);
-    try {
-      await postMessage(applicationId, body, Array.from(files.current?.files ?? []));
-      setBody('');
-      if (files.current) files.current.value = '';
-      setNotice(t('instruction.messages.sent'));
-      await qc.invalidateQueries({ queryKey: messageKeys.thread(applicationId) });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const c = useComposer(async (body) => {
+    await postMessage(applicationId, body, Array.from(files.current?.files ?? []));
+    if (files.current) files.current.value = '';
+    await qc.invalidateQueries({ queryKey: messageKeys.thread(applicationId) });
+  }, t('instruction.messages.sent'));
 
   return (
     <section aria-labelledby={`${id}-title`} id="messages">
@@ -84,35 +60,24 @@ export function MessagesPanel({ applicationId }: { applicationId: number }) {
         </ol>
       )}
       {q.data?.can_write && (
-        <form onSubmit={(e) => void submit(e)} noValidate>
-          <div className={`form-field${missing ? ' field-error' : ''}`}>
-            <label htmlFor={`${id}-body`}>{t('instruction.messages.bodyLabel')}</label>
-            {missing && (
-              <p id={`${id}-error`} className="field-message">
-                {t('instruction.messages.required')}
-              </p>
-            )}
-            <textarea
-              id={`${id}-body`}
-              ref={area}
-              value={body}
-              maxLength={10000}
-              aria-required="true"
-              aria-invalid={missing || undefined}
-              aria-describedby={missing ? `${id}-error` : undefined}
-              onChange={(e) => setBody(e.target.value)}
-            />
-          </div>
+        <form onSubmit={(e) => void c.submit(e)} noValidate>
+          <ComposerField
+            id={id}
+            label={t('instruction.messages.bodyLabel')}
+            requiredMessage={t('instruction.messages.required')}
+            maxLength={10000}
+            {...c}
+          />
           <div className="form-field">
             <label htmlFor={`${id}-files`}>{t('instruction.messages.filesLabel')}</label>
             <input id={`${id}-files`} ref={files} type="file" multiple accept=".pdf,.png,.jpg,.jpeg,.odt,.ods,.docx,.xlsx,.csv" />
           </div>
-          {error !== null && <ErrorMessage error={error} />}
-          <button type="submit" className="button" disabled={busy}>
-            {busy ? t('instruction.messages.sending') : t('instruction.messages.send')}
+          {c.error !== null && <ErrorMessage error={c.error} />}
+          <button type="submit" className="button" disabled={c.busy}>
+            {c.busy ? t('instruction.messages.sending') : t('instruction.messages.send')}
           </button>
           <p className="visually-hidden" role="status">
-            {notice}
+            {c.notice}
           </p>
         </form>
       )}

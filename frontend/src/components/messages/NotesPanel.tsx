@@ -1,6 +1,6 @@
 // The staff's private notes on an application. Rendered only for those who may read notes; the
 // server refuses them to anyone else anyway (applicants never receive them).
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
@@ -11,6 +11,7 @@ import { Loading } from '../Loading';
 import '../documents/documents.css';
 import '../forms/forms.css';
 import { addNote, messageKeys, useNotes } from './api';
+import { ComposerField, useComposer } from './composer';
 
 /** The notes panel, for staff who may read notes. */
 export function NotesPanel({ applicationId }: { applicationId: number }) {
@@ -25,34 +26,10 @@ function Notes({ applicationId }: { applicationId: number }) {
   const qc = useQueryClient();
   const q = useNotes(applicationId, true);
   const id = useId();
-  const [body, setBody] = useState('');
-  const [missing, setMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState('');
-  const area = useRef<HTMLTextAreaElement>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!body.trim()) {
-      setMissing(true);
-      area.current?.focus();
-      return;
-    }
-    setMissing(false);
-    setBusy(true);
-    setError(null);
-    try {
-      await addNote(applicationId, body);
-      setBody('');
-      setNotice(t('instruction.notes.added'));
-      await qc.invalidateQueries({ queryKey: messageKeys.notes(applicationId) });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const c = useComposer(async (body) => {
+    await addNote(applicationId, body);
+    await qc.invalidateQueries({ queryKey: messageKeys.notes(applicationId) });
+  }, t('instruction.notes.added'));
 
   // A reviewer who is not assigned to this application is refused: nothing to show then.
   if (q.isError && (q.error as { status?: number }).status === 404) return null;
@@ -74,31 +51,20 @@ function Notes({ applicationId }: { applicationId: number }) {
         </ul>
       )}
       {q.data?.can_write && (
-        <form onSubmit={(e) => void submit(e)} noValidate>
-          <div className={`form-field${missing ? ' field-error' : ''}`}>
-            <label htmlFor={`${id}-body`}>{t('instruction.notes.bodyLabel')}</label>
-            {missing && (
-              <p id={`${id}-error`} className="field-message">
-                {t('instruction.notes.required')}
-              </p>
-            )}
-            <textarea
-              id={`${id}-body`}
-              ref={area}
-              value={body}
-              maxLength={5000}
-              aria-required="true"
-              aria-invalid={missing || undefined}
-              aria-describedby={missing ? `${id}-error` : undefined}
-              onChange={(e) => setBody(e.target.value)}
-            />
-          </div>
-          {error !== null && <ErrorMessage error={error} />}
-          <button type="submit" className="button button-secondary" disabled={busy}>
+        <form onSubmit={(e) => void c.submit(e)} noValidate>
+          <ComposerField
+            id={id}
+            label={t('instruction.notes.bodyLabel')}
+            requiredMessage={t('instruction.notes.required')}
+            maxLength={5000}
+            {...c}
+          />
+          {c.error !== null && <ErrorMessage error={c.error} />}
+          <button type="submit" className="button button-secondary" disabled={c.busy}>
             {t('instruction.notes.add')}
           </button>
           <p className="visually-hidden" role="status">
-            {notice}
+            {c.notice}
           </p>
         </form>
       )}
