@@ -13,16 +13,17 @@ type Code string
 // The error codes. Keep this list short: a code is a category, the Reason is
 // the precise machine-readable cause.
 const (
-	CodeInvalid         Code = "invalid"         // 400/422: the input breaks a rule
-	CodeBlocked         Code = "blocked"         // 422: a business rule blocks the action now
-	CodeNotFound        Code = "not_found"       // 404: absent or not visible to the caller
-	CodeConflict        Code = "conflict"        // 409: stale version or duplicate
-	CodeForbidden       Code = "forbidden"       // 403: visible but not permitted
-	CodeUnauthenticated Code = "unauthenticated" // 401
-	CodeTooLarge        Code = "too_large"       // 413
-	CodeRateLimited     Code = "rate_limited"    // 429
-	CodeUnavailable     Code = "unavailable"     // 503: a backend is down
-	CodeInternal        Code = "internal"        // 500: a bug or an unexpected failure
+	CodeInvalid          Code = "invalid"           // 400/422: the input breaks a rule
+	CodeBlocked          Code = "blocked"           // 422: a business rule blocks the action now
+	CodeNotFound         Code = "not_found"         // 404: absent or not visible to the caller
+	CodeConflict         Code = "conflict"          // 409: stale version or duplicate
+	CodeForbidden        Code = "forbidden"         // 403: visible but not permitted
+	CodeUnauthenticated  Code = "unauthenticated"   // 401
+	CodeTooLarge         Code = "too_large"         // 413
+	CodeUnsupportedMedia Code = "unsupported_media" // 415: a body in a format the route does not take
+	CodeRateLimited      Code = "rate_limited"      // 429
+	CodeUnavailable      Code = "unavailable"       // 503: a backend is down
+	CodeInternal         Code = "internal"          // 500: a bug or an unexpected failure
 )
 
 // FieldError is one field-level validation failure.

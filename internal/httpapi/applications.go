@@ -1,12 +1,9 @@
 package httpapi
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -25,59 +22,31 @@ type myApplicationsResponse struct {
 const autosaveMaxBody = 4 << 20
 
 // decodeAutosave reads a PATCH body. Numbers stay exact (json.Number): a
-// money answer is integer cents and must never pass through a float.
+// money answer is integer cents and must never pass through a float. The
+// decoding is the common strict one; only the messages speak of the dossier.
 func decodeAutosave(r io.Reader) (app.AutosaveInput, error) {
 	var in app.AutosaveInput
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		var maxErr *http.MaxBytesError
-		var typeErr *json.UnmarshalTypeError
-		var syntaxErr *json.SyntaxError
-		switch {
-		case errors.As(err, &maxErr):
-			return in, &domain.Error{Code: domain.CodeTooLarge, Reason: "body_too_large",
-				Message: fmt.Sprintf("Le dossier envoyé dépasse %d Mo : raccourcissez les textes les plus longs.", autosaveMaxBody>>20)}
-		case errors.Is(err, io.EOF):
-			return in, &domain.Error{Code: domain.CodeInvalid, Reason: "invalid_json", Message: "Le corps de la requête est vide ; un document JSON est attendu."}
-		case errors.As(err, &typeErr):
-			field := typeErr.Field
-			msg := fmt.Sprintf("Type attendu : %s.", frenchType(typeErr.Type.Kind()))
-			if strings.HasSuffix(field, "amount_cents") {
-				msg = "Montant invalide : un nombre entier de centimes est attendu."
-			}
-			return in, domain.Invalid("Le dossier n'a pas été enregistré : une valeur a un type incorrect.",
-				domain.FieldError{Field: field, Code: "type", Message: msg})
-		case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
-			return in, &domain.Error{Code: domain.CodeInvalid, Reason: "invalid_json", Message: "Le corps de la requête n'est pas un JSON valide.", Err: err}
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return in, domain.Invalid("La requête contient un champ inconnu.", domain.FieldError{Field: field, Code: "unknown_field",
-				Message: "Champ inconnu : seuls title, answers et budget sont enregistrés."})
-		default:
-			return in, &domain.Error{Code: domain.CodeInvalid, Reason: "invalid_json", Message: "Le corps de la requête n'est pas un JSON valide.", Err: err}
+	err := decodeJSON(r, &in, true)
+	e := domain.AsError(err)
+	switch {
+	case err == nil:
+		return in, nil
+	case e.Code == domain.CodeTooLarge:
+		e.Message = fmt.Sprintf("Le dossier envoyé dépasse %d Mo : raccourcissez les textes les plus longs.", autosaveMaxBody>>20)
+	case len(e.Fields) == 1 && e.Fields[0].Code == "type":
+		e.Message = "Le dossier n'a pas été enregistré : une valeur a un type incorrect."
+		if strings.HasSuffix(e.Fields[0].Field, "amount_cents") {
+			e.Fields[0].Message = "Montant invalide : un nombre entier de centimes est attendu."
 		}
+	case len(e.Fields) == 1 && e.Fields[0].Code == "unknown_field":
+		e.Fields[0].Message = "Champ inconnu : seuls title, answers et budget sont enregistrés."
 	}
-	if dec.More() {
-		return in, &domain.Error{Code: domain.CodeInvalid, Reason: "invalid_json", Message: "Le corps de la requête contient plusieurs documents JSON."}
-	}
-	return in, nil
+	return in, e
 }
 
-// versionQuery reads ?version=n (0 when absent: the latest).
-func versionQuery(c *gin.Context) (int, bool) {
-	q := c.Query("version")
-	if q == "" {
-		return 0, true
-	}
-	n, err := strconv.Atoi(q)
-	if err != nil || n < 1 {
-		fail(c, domain.Invalid("Numéro de version invalide.", domain.FieldError{Field: "version", Code: "invalid",
-			Message: "Un entier positif est attendu."}))
-		return 0, false
-	}
-	return n, true
+// versionParams name a submitted version (0 when absent: the latest).
+type versionParams struct {
+	Version int `query:"version" validate:"omitempty,min=1"`
 }
 
 func (s *Server) registerApplications() {
@@ -172,16 +141,13 @@ func (s *Server) registerApplications() {
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/applications/:id/receipt", Permission: "application:read", Tag: "dossiers",
 		Summary: "Accusé de réception d'une version déposée (?version=n, la dernière par défaut)", Response: app.Receipt{},
+		Query: versionParams{},
 		Handler: func(c *gin.Context) {
 			id, okID := pathID(c, "id")
 			if !okID {
 				return
 			}
-			n, okN := versionQuery(c)
-			if !okN {
-				return
-			}
-			r, err := s.app.Receipt(c.Request.Context(), actorOf(c), id, n)
+			r, err := s.app.Receipt(c.Request.Context(), actorOf(c), id, queryOf[versionParams](c).Version)
 			if err != nil {
 				fail(c, err)
 				return
@@ -189,17 +155,13 @@ func (s *Server) registerApplications() {
 			ok(c, http.StatusOK, r)
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/applications/:id/receipt.pdf", Permission: "application:read", Tag: "dossiers",
-		Summary: "Accusé de réception au format PDF (?version=n)",
+		Summary: "Accusé de réception au format PDF (?version=n)", Query: versionParams{},
 		Handler: func(c *gin.Context) {
 			id, okID := pathID(c, "id")
 			if !okID {
 				return
 			}
-			n, okN := versionQuery(c)
-			if !okN {
-				return
-			}
-			b, r, err := s.app.ReceiptPDF(c.Request.Context(), actorOf(c), id, n)
+			b, r, err := s.app.ReceiptPDF(c.Request.Context(), actorOf(c), id, queryOf[versionParams](c).Version)
 			if err != nil {
 				fail(c, err)
 				return

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,12 +17,11 @@ type auditListResponse struct {
 func (s *Server) registerAudit() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/audit", Permission: "audit:search", Tag: "administration",
 		Summary:  "Recherche dans le journal d'audit (actor_id, actor, object_type, object_id, action, from, to en AAAA-MM-JJ ; plus récent d'abord, pagination cursor)",
-		Response: auditListResponse{},
+		Response: auditListResponse{}, Query: auditParams{},
 		Handler: func(c *gin.Context) {
-			limit, _ := strconv.Atoi(c.Query("limit"))
-			page, err := s.app.SearchAudit(c.Request.Context(), actorOf(c), app.AuditQuery{ActorID: c.Query("actor_id"), Actor: c.Query("actor"),
-				ObjectType: c.Query("object_type"), ObjectID: c.Query("object_id"), Action: c.Query("action"),
-				From: c.Query("from"), To: c.Query("to"), Cursor: c.Query("cursor"), Limit: limit})
+			q := queryOf[auditParams](c)
+			page, err := s.app.SearchAudit(c.Request.Context(), actorOf(c), app.AuditQuery{ActorID: q.ActorID, Actor: q.Actor,
+				ObjectType: q.ObjectType, ObjectID: q.ObjectID, Action: q.Action, From: q.From, To: q.To, Cursor: q.Cursor, Limit: q.Limit})
 			if err != nil {
 				fail(c, err)
 				return
@@ -41,4 +39,17 @@ func (s *Server) registerAudit() {
 			}
 			ok(c, http.StatusOK, v)
 		}})
+}
+
+// auditParams are the audit search's filters; dates are parsed by the use case.
+type auditParams struct {
+	ActorID    string `query:"actor_id"`
+	Actor      string `query:"actor"`
+	ObjectType string `query:"object_type"`
+	ObjectID   string `query:"object_id"`
+	Action     string `query:"action"`
+	From       string `query:"from"`
+	To         string `query:"to"`
+	Cursor     string `query:"cursor"`
+	Limit      int    `query:"limit" validate:"omitempty,min=1,max=100"`
 }

@@ -34,7 +34,7 @@ func actorOf(c *gin.Context) *app.Actor {
 func (s *Server) identify() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		actor := app.Anonymous(c.ClientIP(), requestID(c))
-		actor.UserAgent = c.Request.UserAgent()
+		actor.UserAgent = cleanText(c.Request.UserAgent()) // kept with the session: it must be storable
 		c.Set(ctxActor, actor)
 		if h := c.GetHeader("Authorization"); h != "" {
 			scheme, token, _ := strings.Cut(h, " ")

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -49,10 +48,10 @@ func toPublicCall(c *domain.Call, detail bool) publicCall {
 func (s *Server) registerCalls() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/calls", Permission: Public, Tag: "appels",
 		Summary: "Appels à projets publiés (filtres theme, public ; pagination cursor)", Response: publicCallList{},
+		Query: publicCallsParams{},
 		Handler: func(c *gin.Context) {
-			limit, _ := strconv.Atoi(c.Query("limit"))
-			page, err := s.app.PublicCalls(c.Request.Context(), store.CallFilter{Theme: c.Query("theme"), Public: c.Query("public"),
-				Limit: limit, Cursor: c.Query("cursor")})
+			q := queryOf[publicCallsParams](c)
+			page, err := s.app.PublicCalls(c.Request.Context(), store.CallFilter{Theme: q.Theme, Public: q.Public, Limit: q.Limit, Cursor: q.Cursor})
 			if err != nil {
 				fail(c, err)
 				return
@@ -77,4 +76,12 @@ func (s *Server) registerCalls() {
 			}
 			ok(c, http.StatusOK, toPublicCall(call, true))
 		}})
+}
+
+// publicCallsParams filter the public list of calls.
+type publicCallsParams struct {
+	Theme  string `query:"theme" validate:"max=100"`
+	Public string `query:"public" validate:"max=100"`
+	Cursor string `query:"cursor"`
+	Limit  int    `query:"limit" validate:"omitempty,min=1,max=100"`
 }

@@ -3,8 +3,6 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -80,13 +78,10 @@ func requireIfMatch(c *gin.Context) (int64, bool) {
 func (s *Server) registerCallsManage() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/manage/calls", Permission: "call:read_all", Tag: "appels (gestion)",
 		Summary: "Tous les appels à projets, quel que soit leur état (filtre state, pagination cursor)", Response: managedCallList{},
+		Query: staffCallsParams{},
 		Handler: func(c *gin.Context) {
-			limit, _ := strconv.Atoi(c.Query("limit"))
-			var states []string
-			if st := strings.TrimSpace(c.Query("state")); st != "" {
-				states = strings.Split(st, ",")
-			}
-			page, err := s.app.StaffCalls(c.Request.Context(), actorOf(c), store.StaffCallFilter{States: states, Limit: limit, Cursor: c.Query("cursor")})
+			q := queryOf[staffCallsParams](c)
+			page, err := s.app.StaffCalls(c.Request.Context(), actorOf(c), store.StaffCallFilter{States: q.States, Limit: q.Limit, Cursor: q.Cursor})
 			if err != nil {
 				fail(c, err)
 				return
@@ -170,4 +165,11 @@ type budgetChart struct {
 	Funders       []domain.FunderKind    `json:"funders"`
 	FieldTypes    []domain.FieldTypeInfo `json:"field_types"`
 	DocumentTypes []string               `json:"document_types"`
+}
+
+// staffCallsParams filter the staff's list of calls (state: comma list or repeated).
+type staffCallsParams struct {
+	States []string `query:"state" validate:"max=10,dive,max=40"`
+	Cursor string   `query:"cursor"`
+	Limit  int      `query:"limit" validate:"omitempty,min=1,max=100"`
 }

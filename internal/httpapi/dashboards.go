@@ -3,43 +3,36 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tremplin/tremplin/internal/app"
-	"github.com/tremplin/tremplin/internal/domain"
 )
 
-func queryInt(c *gin.Context, name string) (int64, error) {
-	v := c.Query(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return 0, domain.Invalid("Paramètre invalide.", domain.FieldError{Field: name, Code: "integer", Message: "Un entier positif est attendu."})
-	}
-	return n, nil
+// dashboardParams filter the portfolio; year 0 means every year.
+type dashboardParams struct {
+	CallID    int64  `query:"call_id" validate:"gte=0"`
+	Direction string `query:"direction" validate:"max=20"`
+	Public    string `query:"public" validate:"max=100"`
+	Commune   string `query:"commune" validate:"max=10"`
+	EPT       string `query:"ept" validate:"max=20"`
+	Year      int    `query:"year" validate:"omitempty,min=2000,max=2100"`
+	GroupBy   string `query:"group_by"` // checked by the use case
+}
+
+// yearParams name one budget year (required; the use case checks its range).
+type yearParams struct {
+	Year int `query:"year"`
 }
 
 func (s *Server) registerDashboards() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/dashboards/portfolio", Permission: "dashboard:read", Tag: "tableaux de bord",
 		Summary: "Portefeuille : enveloppe, demandé, accordé, versé, dépensé, reste, par appel, direction, public, commune, EPT ou année " +
 			"(filtres call_id, direction, public, commune, ept, year ; group_by) ; communes pour la carte ; indicateurs consolidés",
-		Response: app.Dashboard{}, Handler: func(c *gin.Context) {
-			callID, err := queryInt(c, "call_id")
-			if err != nil {
-				fail(c, err)
-				return
-			}
-			year, err := queryInt(c, "year")
-			if err != nil {
-				fail(c, err)
-				return
-			}
-			d, err := s.app.Dashboard(c.Request.Context(), actorOf(c), app.DashboardFilter{CallID: callID, Direction: c.Query("direction"),
-				Public: c.Query("public"), Commune: c.Query("commune"), EPT: c.Query("ept"), Year: int(year), GroupBy: c.Query("group_by")})
+		Response: app.Dashboard{}, Query: dashboardParams{}, Handler: func(c *gin.Context) {
+			q := queryOf[dashboardParams](c)
+			d, err := s.app.Dashboard(c.Request.Context(), actorOf(c), app.DashboardFilter{CallID: q.CallID, Direction: q.Direction,
+				Public: q.Public, Commune: q.Commune, EPT: q.EPT, Year: q.Year, GroupBy: q.GroupBy})
 			if err != nil {
 				fail(c, err)
 				return
@@ -48,13 +41,10 @@ func (s *Server) registerDashboards() {
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/dashboards/jaune.xlsx", Permission: "dashboard:read", Tag: "tableaux de bord",
 		Summary: "Jaune budgétaire de l'année (year) : par appel, chaque bénéficiaire, montants accordés et versés (XLSX)",
+		Query:   yearParams{},
 		Handler: func(c *gin.Context) {
-			year, err := queryInt(c, "year")
-			if err != nil {
-				fail(c, err)
-				return
-			}
-			b, err := s.app.JauneXLSX(c.Request.Context(), actorOf(c), int(year))
+			year := queryOf[yearParams](c).Year
+			b, err := s.app.JauneXLSX(c.Request.Context(), actorOf(c), year)
 			if err != nil {
 				fail(c, err)
 				return

@@ -97,7 +97,8 @@ func (s *Server) registerDecisions() {
 			ok(c, http.StatusOK, out)
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/applications/:id/letter.pdf", Permission: "application:read", Tag: "comité",
-		Summary: "Lettre de notification (PDF) : le porteur après publication, les agents en aperçu", Streaming: true,
+		Summary:   "Lettre de notification (PDF) : le porteur après publication, les agents en aperçu ; inline=1 pour l'afficher",
+		Streaming: true, Query: inlineParams{},
 		Handler: func(c *gin.Context) {
 			id, okID := pathID(c, "id")
 			if !okID {
@@ -110,10 +111,15 @@ func (s *Server) registerDecisions() {
 			}
 			c.Header("Cache-Control", "no-store")
 			disposition := "attachment"
-			if c.Query("inline") == "1" {
+			if queryOf[inlineParams](c).Inline {
 				disposition = "inline"
 			}
 			c.Header("Content-Disposition", disposition+`; filename="`+l.Filename+`"`)
 			c.Data(http.StatusOK, "application/pdf", b)
 		}})
+}
+
+// inlineParams ask for a document shown in the browser rather than saved.
+type inlineParams struct {
+	Inline bool `query:"inline"`
 }

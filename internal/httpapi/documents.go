@@ -25,13 +25,14 @@ func (s *Server) registerDocuments() {
 	s.handle(Route{Method: http.MethodPost, Path: "/api/v1/applications/:id/documents", Permission: "application:update", Tag: "documents",
 		Summary: "Déposer un document (corps brut avec ?slot=…&filename=…, ou multipart : champs slot|field puis file), " +
 			"typé par son contenu ; remplace la version actuelle de la pièce",
-		Response: app.DocumentView{}, Streaming: true, MaxBody: s.app.MaxUploadBytes() + uploadOverhead,
+		Response: app.DocumentView{}, Streaming: true, Upload: s.app.MaxUploadBytes() + uploadOverhead, Query: uploadParams{},
 		Handler: func(c *gin.Context) {
 			id, okID := pathID(c, "id")
 			if !okID {
 				return
 			}
-			in := app.UploadInput{ApplicationID: id, Slot: c.Query("slot"), Field: c.Query("field")}
+			q := queryOf[uploadParams](c)
+			in := app.UploadInput{ApplicationID: id, Slot: q.Slot, Field: q.Field}
 			var (
 				doc *app.DocumentView
 				err error
@@ -40,7 +41,7 @@ func (s *Server) registerDocuments() {
 				err = eachPart(c, func(name, filename string, r io.Reader) (bool, error) {
 					switch name {
 					case "slot", "field":
-						v, err := formValue(r)
+						v, err := formValue(name, r)
 						if err != nil {
 							return false, err
 						}
@@ -61,8 +62,8 @@ func (s *Server) registerDocuments() {
 					err = domain.Invalid("Aucun fichier reçu : joignez le fichier dans le champ « file ».",
 						domain.FieldError{Field: "file", Code: "required", Message: "Choisissez un fichier."})
 				}
-			} else {
-				in.Filename, in.Body = uploadFilename(c), c.Request.Body
+			} else if in.Filename, err = uploadFilename(c); err == nil {
+				in.Body = c.Request.Body
 				doc, err = s.app.UploadDocument(c.Request.Context(), actorOf(c), in)
 			}
 			if err != nil {
@@ -160,6 +161,9 @@ func eachPart(c *gin.Context, fn func(name, filename string, r io.Reader) (bool,
 			return bodyError(err, "Le corps multipart de la requête est invalide.")
 		}
 		_, params, _ := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
+		if err := checkText("file", params["filename"]); err != nil {
+			return err
+		}
 		more, err := fn(params["name"], params["filename"], p)
 		if err != nil {
 			// Not drained: the server closes the connection rather than read a refused file to its end.
@@ -172,8 +176,8 @@ func eachPart(c *gin.Context, fn func(name, filename string, r io.Reader) (bool,
 	}
 }
 
-// formValue reads a small text field of a multipart body.
-func formValue(r io.Reader) (string, error) {
+// formValue reads a small text field of a multipart body, under the text rule.
+func formValue(name string, r io.Reader) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(r, 1001))
 	if err != nil {
 		return "", bodyError(err, "Le corps multipart de la requête est invalide.")
@@ -181,27 +185,30 @@ func formValue(r io.Reader) (string, error) {
 	if len(b) > 1000 {
 		return "", domain.Errorf(domain.CodeInvalid, "field_too_long", "Un champ du formulaire dépasse 1000 octets.")
 	}
-	return strings.TrimSpace(string(b)), nil
+	return strings.TrimSpace(string(b)), checkText(name, string(b))
 }
 
-func bodyError(err error, msg string) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return &domain.Error{Code: domain.CodeTooLarge, Reason: "body_too_large", Message: "Le contenu envoyé est trop volumineux."}
-	}
-	return domain.Errorf(domain.CodeInvalid, "invalid_multipart", "%s", msg)
+// uploadParams describe an upload sent as raw bytes (a multipart upload
+// carries them as fields instead): the document slot or form field it fills,
+// the purpose of a justificatif, and the file name.
+// The use cases check the values (a known slot, the file name's rules).
+type uploadParams struct {
+	Slot     string `query:"slot"`
+	Field    string `query:"field"`
+	Purpose  string `query:"purpose"`
+	Filename string `query:"filename"`
 }
 
 // uploadFilename is the file name of a raw upload: ?filename=…, else the
-// Content-Disposition header (filename* first).
-func uploadFilename(c *gin.Context) string {
-	if n := c.Query("filename"); n != "" {
-		return n
+// Content-Disposition header (filename* first), under the text rule.
+func uploadFilename(c *gin.Context) (string, error) {
+	if n := queryOf[uploadParams](c).Filename; n != "" {
+		return n, nil
 	}
 	if _, params, err := mime.ParseMediaType(c.GetHeader("Content-Disposition")); err == nil {
-		return params["filename"]
+		return params["filename"], checkText("filename", params["filename"])
 	}
-	return ""
+	return "", nil
 }
 
 // ContentDisposition makes an attachment header that keeps an accented

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,9 +32,9 @@ type documentList struct {
 func (s *Server) registerExperiments() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/experiments", Permission: "experiment:read", Tag: "experimentations",
 		Summary:  "Expérimentations visibles (toutes pour le personnel, celles de ses organisations pour un porteur) ; filtres call_id, state",
-		Response: experimentList{}, Handler: func(c *gin.Context) {
-			callID, _ := strconv.ParseInt(c.Query("call_id"), 10, 64)
-			items, err := s.app.ListExperiments(c.Request.Context(), actorOf(c), callID, c.Query("state"))
+		Response: experimentList{}, Query: experimentsParams{}, Handler: func(c *gin.Context) {
+			q := queryOf[experimentsParams](c)
+			items, err := s.app.ListExperiments(c.Request.Context(), actorOf(c), q.CallID, q.State)
 			if err != nil {
 				fail(c, err)
 				return
@@ -157,13 +156,14 @@ func (s *Server) registerExperiments() {
 		}})
 	s.handle(Route{Method: http.MethodPost, Path: "/api/v1/experiments/:id/documents", Permission: "experiment:read", Tag: "experimentations",
 		Summary:  "Déposer un justificatif (multipart : purpose = actuals|interim|final|financial, puis file), typé par son contenu",
-		Response: app.DocumentView{}, Streaming: true, MaxBody: s.app.MaxUploadBytes() + uploadOverhead,
+		Response: app.DocumentView{}, Streaming: true, Upload: s.app.MaxUploadBytes() + uploadOverhead, Query: uploadParams{},
 		Handler: func(c *gin.Context) {
 			id, okID := pathID(c, "id")
 			if !okID {
 				return
 			}
-			in := app.ExperimentDocumentInput{ExperimentID: id, Purpose: c.Query("purpose")}
+			q := queryOf[uploadParams](c)
+			in := app.ExperimentDocumentInput{ExperimentID: id, Purpose: q.Purpose}
 			var (
 				doc *app.DocumentView
 				err error
@@ -172,7 +172,7 @@ func (s *Server) registerExperiments() {
 				err = eachPart(c, func(name, filename string, r io.Reader) (bool, error) {
 					switch name {
 					case "purpose":
-						v, err := formValue(r)
+						v, err := formValue(name, r)
 						in.Purpose = v
 						return err == nil, err
 					case "file":
@@ -186,8 +186,8 @@ func (s *Server) registerExperiments() {
 					err = domain.Invalid("Aucun fichier reçu : joignez le fichier dans le champ « file ».",
 						domain.FieldError{Field: "file", Code: "required", Message: "Choisissez un fichier."})
 				}
-			} else {
-				in.Filename, in.Body = uploadFilename(c), c.Request.Body
+			} else if in.Filename, err = uploadFilename(c); err == nil {
+				in.Body = c.Request.Body
 				doc, err = s.app.UploadExperimentDocument(c.Request.Context(), actorOf(c), in)
 			}
 			if err != nil {
@@ -203,4 +203,10 @@ func (s *Server) registerExperiments() {
 	s.registerGeo()
 	s.registerQueues()
 	s.registerNotificationPrefs()
+}
+
+// experimentsParams filter the list of experiments.
+type experimentsParams struct {
+	CallID int64  `query:"call_id" validate:"gte=0"`
+	State  string `query:"state" validate:"max=40"`
 }

@@ -16,7 +16,7 @@ func (s *Server) registerGeo() {
 	s.handle(Route{Method: http.MethodPost, Path: "/api/v1/admin/geo/communes", Permission: "reference:manage", Tag: "carte",
 		Summary: "Déposer le fond de carte des communes (GeoJSON : FeatureCollection de Polygon/MultiPolygon avec le code INSEE), " +
 			"en corps brut ou en multipart (champ file) ; un fichier refusé n'écrit rien",
-		Response: store.GeoLayer{}, MaxBody: app.MaxGeoJSONBytes + uploadOverhead, Streaming: true,
+		Response: store.GeoLayer{}, Upload: app.MaxGeoJSONBytes + uploadOverhead, Streaming: true,
 		Handler: func(c *gin.Context) {
 			var raw []byte
 			var err error
@@ -41,6 +41,11 @@ func (s *Server) registerGeo() {
 				return
 			case len(raw) == 0:
 				fail(c, domain.Invalid("Aucun fichier reçu.", domain.FieldError{Field: "file", Code: "required", Message: "Choisissez un fichier GeoJSON."}))
+				return
+			}
+			// Stored as text: the same rule as every JSON body (UTF-8, no NUL, no duplicate names).
+			if err := scanJSON(raw); err != nil {
+				fail(c, err)
 				return
 			}
 			l, err := s.app.UploadCommunesMap(c.Request.Context(), actorOf(c), raw)

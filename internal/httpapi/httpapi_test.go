@@ -66,7 +66,7 @@ func TestPublicCallsListShowsTheDemoCall(t *testing.T) {
 	resp, body = get(t, s.Path("/api/v1/calls/999999"))
 	problem(t, resp, body, http.StatusNotFound, "not_found")
 	resp, body = get(t, s.Path("/api/v1/calls/abc"))
-	problem(t, resp, body, http.StatusNotFound, "not_found")
+	problem(t, resp, body, http.StatusBadRequest, "validation_failed")
 	resp, body = get(t, s.Path("/api/v1/calls?cursor=pas-un-curseur!"))
 	problem(t, resp, body, http.StatusBadRequest, "validation_failed")
 }

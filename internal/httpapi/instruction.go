@@ -2,14 +2,11 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tremplin/tremplin/internal/app"
-	"github.com/tremplin/tremplin/internal/domain"
 )
 
 // Instruction: the project lead's list of submitted applications and its
@@ -19,13 +16,9 @@ func (s *Server) registerInstruction() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/instruction/applications", Permission: "application:list", Tag: "instruction",
 		Summary: "Dossiers déposés : filtres call, state (répétable), commune, public, direction, min_cents, max_cents ; " +
 			"recherche plein texte q ; tri sort=relevance|recent ; pagination cursor",
-		Response: app.InstructionPage{},
+		Response: app.InstructionPage{}, Query: instructionParams{},
 		Handler: func(c *gin.Context) {
-			q, err := instructionQuery(c)
-			if err != nil {
-				fail(c, err)
-				return
-			}
+			q := instructionQuery(c)
 			page, err := s.app.InstructionList(c.Request.Context(), actorOf(c), q)
 			if err != nil {
 				fail(c, err)
@@ -35,12 +28,9 @@ func (s *Server) registerInstruction() {
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/instruction/applications/export", Permission: "application:list", Tag: "instruction",
 		Summary: "Export CSV de la liste filtrée (UTF-8 avec BOM, séparateur « ; », montants en euros à virgule)", Streaming: true,
+		Query: instructionParams{},
 		Handler: func(c *gin.Context) {
-			q, err := instructionQuery(c)
-			if err != nil {
-				fail(c, err)
-				return
-			}
+			q := instructionQuery(c)
 			// Validate before the first byte: once streaming starts, the status is sent.
 			if _, err := s.app.InstructionList(c.Request.Context(), actorOf(c), app.InstructionQuery{CallID: q.CallID, States: q.States,
 				Commune: q.Commune, Public: q.Public, Direction: q.Direction, MinCents: q.MinCents, MaxCents: q.MaxCents, Q: q.Q, Sort: q.Sort, Limit: 1}); err != nil {
@@ -68,40 +58,24 @@ var exportTZ = func() *time.Location {
 	return time.UTC
 }()
 
-// instructionQuery reads the list's filters from the query string.
-func instructionQuery(c *gin.Context) (app.InstructionQuery, error) {
-	var errs domain.Fields
-	q := app.InstructionQuery{Commune: c.Query("commune"), Public: c.Query("public"), Direction: c.Query("direction"),
-		Q: c.Query("q"), Sort: c.Query("sort"), Cursor: c.Query("cursor")}
-	for _, v := range c.QueryArray("state") {
-		q.States = append(q.States, strings.Split(v, ",")...)
-	}
-	intParam := func(name string) *int64 {
-		v := strings.TrimSpace(c.Query(name))
-		if v == "" {
-			return nil
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			errs.Add(name, "integer", "Nombre entier attendu (montant en centimes).")
-			return nil
-		}
-		return &n
-	}
-	if v := strings.TrimSpace(c.Query("call")); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			errs.Add("call", "invalid", "Identifiant d'appel à projets invalide.")
-		}
-		q.CallID = n
-	}
-	q.MinCents, q.MaxCents = intParam("min_cents"), intParam("max_cents")
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			errs.Add("limit", "range", "Le nombre de lignes par page va de 1 à 100.")
-		}
-		q.Limit = n
-	}
-	return q, errs.Err()
+// instructionParams are the list's filters.
+type instructionParams struct {
+	Call      int64    `query:"call" validate:"gte=0"`
+	States    []string `query:"state" validate:"max=20,dive,max=40"`
+	Commune   string   `query:"commune" validate:"max=10"`
+	Public    string   `query:"public" validate:"max=60"`
+	Direction string   `query:"direction" validate:"max=20"`
+	MinCents  *int64   `query:"min_cents"`
+	MaxCents  *int64   `query:"max_cents"`
+	Q         string   `query:"q"`    // length checked by the use case
+	Sort      string   `query:"sort"` // relevance | recent, checked by the use case
+	Cursor    string   `query:"cursor" validate:"max=200"`
+	Limit     int      `query:"limit" validate:"omitempty,min=1,max=100"`
+}
+
+// instructionQuery turns the decoded filters into the use case's query.
+func instructionQuery(c *gin.Context) app.InstructionQuery {
+	p := queryOf[instructionParams](c)
+	return app.InstructionQuery{CallID: p.Call, States: p.States, Commune: p.Commune, Public: p.Public, Direction: p.Direction,
+		MinCents: p.MinCents, MaxCents: p.MaxCents, Q: p.Q, Sort: p.Sort, Cursor: p.Cursor, Limit: p.Limit}
 }

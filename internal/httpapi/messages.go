@@ -3,7 +3,6 @@ package httpapi
 import (
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,7 +44,7 @@ func (s *Server) registerMessages() {
 	s.handle(Route{Method: http.MethodPost, Path: "/api/v1/applications/:id/messages", Permission: "message:write", Tag: "messages",
 		Summary: "Écrire un message (JSON {body}, ou multipart : champ body puis fichiers « file », 5 au plus) ; l'autre partie est prévenue",
 		Request: messageRequest{}, Response: app.MessageView{}, Streaming: true,
-		MaxBody: 5*s.app.MaxUploadBytes() + uploadOverhead,
+		Upload: 5*s.app.MaxUploadBytes() + uploadOverhead,
 		Handler: func(c *gin.Context) {
 			id, okID := pathID(c, "id")
 			if !okID {
@@ -69,6 +68,9 @@ func (s *Server) registerMessages() {
 							return false, domain.Invalid("Le message est trop long.", domain.FieldError{Field: "body", Code: "too_long", Message: "Message trop long."})
 						}
 						body = string(b)
+						if err := checkText("body", body); err != nil {
+							return false, err
+						}
 					case "file":
 						return true, draft.Attach(c.Request.Context(), filename, r)
 					}
@@ -95,10 +97,10 @@ func (s *Server) registerMessages() {
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/me/notifications", Permission: SignedIn, Tag: "notifications",
 		Summary:  "Mes notifications, les plus récentes d'abord (unread=true : non lues seulement ; pagination cursor)",
-		Response: app.NotificationsView{},
+		Response: app.NotificationsView{}, Query: notificationsParams{},
 		Handler: func(c *gin.Context) {
-			limit, _ := strconv.Atoi(c.Query("limit"))
-			v, err := s.app.MyNotifications(c.Request.Context(), actorOf(c), c.Query("unread") == "true", limit, c.Query("cursor"))
+			q := queryOf[notificationsParams](c)
+			v, err := s.app.MyNotifications(c.Request.Context(), actorOf(c), q.Unread, q.Limit, q.Cursor)
 			if err != nil {
 				fail(c, err)
 				return
@@ -130,4 +132,11 @@ func (s *Server) registerMessages() {
 			}
 			ok(c, http.StatusOK, unreadResponse{Unread: n})
 		}})
+}
+
+// notificationsParams page through my notifications.
+type notificationsParams struct {
+	Unread bool   `query:"unread"`
+	Cursor string `query:"cursor"`
+	Limit  int    `query:"limit" validate:"omitempty,min=1,max=100"`
 }

@@ -40,7 +40,18 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		var params []any
 		for _, m := range ginParam.FindAllStringSubmatch(r.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+			schema := map[string]any{"type": "integer", "format": "int64", "minimum": 1}
+			if stringParams[m[1]] {
+				schema = map[string]any{"type": "string", "maxLength": maxParamLen}
+			}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema})
+		}
+		if r.Query != nil {
+			t := reflect.TypeOf(r.Query)
+			for i := range t.NumField() {
+				f := t.Field(i)
+				params = append(params, map[string]any{"name": f.Tag.Get("query"), "in": "query", "schema": schemaOf(f.Type, schemas)})
+			}
 		}
 		if len(params) > 0 {
 			op["parameters"] = params
@@ -48,9 +59,19 @@ func (s *Server) OpenAPI() map[string]any {
 		if r.Permission != Public {
 			op["security"] = []any{map[string]any{"session": []any{}}, map[string]any{"bearer": []any{}}}
 		}
+		content := map[string]any{}
 		if r.Request != nil {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(r.Request), schemas)}}}
+			content["application/json"] = map[string]any{"schema": schemaOf(reflect.TypeOf(r.Request), schemas)}
+		}
+		if r.Upload > 0 {
+			content["multipart/form-data"] = map[string]any{"schema": map[string]any{"type": "object",
+				"properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}}
+			if r.Request == nil {
+				content["application/octet-stream"] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}
+			}
+		}
+		if len(content) > 0 {
+			op["requestBody"] = map[string]any{"required": true, "content": content}
 		}
 		success := map[string]any{"description": "Succès"}
 		if r.Response != nil {

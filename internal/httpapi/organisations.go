@@ -105,10 +105,10 @@ func (s *Server) registerOrganisations() {
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/organisations", Permission: "organisation:read", Tag: "organisations",
 		Summary:  "Annuaire des organisations visibles (toutes pour les agents, les siennes pour un membre) ; filtre q, pagination cursor",
-		Response: orgListResponse{},
+		Response: orgListResponse{}, Query: searchParams{},
 		Handler: func(c *gin.Context) {
-			limit, _ := strconv.Atoi(c.Query("limit"))
-			page, err := s.app.ListOrganisations(c.Request.Context(), actorOf(c), store.OrgFilter{Q: c.Query("q"), Cursor: c.Query("cursor"), Limit: limit})
+			q := queryOf[searchParams](c)
+			page, err := s.app.ListOrganisations(c.Request.Context(), actorOf(c), store.OrgFilter{Q: q.Q, Cursor: q.Cursor, Limit: q.Limit})
 			if err != nil {
 				fail(c, err)
 				return
@@ -296,4 +296,11 @@ func (s *Server) registerMembers() {
 
 func grantOf(role string, orgID int64) authz.Grant {
 	return authz.Grant{Role: role, Domain: authz.OrgDomain(orgID)}
+}
+
+// searchParams are a directory's search and paging.
+type searchParams struct {
+	Q      string `query:"q" validate:"max=200"`
+	Cursor string `query:"cursor"`
+	Limit  int    `query:"limit" validate:"omitempty,min=1,max=100"`
 }

@@ -13,30 +13,32 @@ import (
 
 // statusOf is the one table from error code to HTTP status.
 var statusOf = map[domain.Code]int{
-	domain.CodeInvalid:         http.StatusBadRequest,
-	domain.CodeBlocked:         http.StatusUnprocessableEntity,
-	domain.CodeNotFound:        http.StatusNotFound,
-	domain.CodeConflict:        http.StatusConflict,
-	domain.CodeForbidden:       http.StatusForbidden,
-	domain.CodeUnauthenticated: http.StatusUnauthorized,
-	domain.CodeTooLarge:        http.StatusRequestEntityTooLarge,
-	domain.CodeRateLimited:     http.StatusTooManyRequests,
-	domain.CodeUnavailable:     http.StatusServiceUnavailable,
-	domain.CodeInternal:        http.StatusInternalServerError,
+	domain.CodeInvalid:          http.StatusBadRequest,
+	domain.CodeBlocked:          http.StatusUnprocessableEntity,
+	domain.CodeNotFound:         http.StatusNotFound,
+	domain.CodeConflict:         http.StatusConflict,
+	domain.CodeForbidden:        http.StatusForbidden,
+	domain.CodeUnauthenticated:  http.StatusUnauthorized,
+	domain.CodeTooLarge:         http.StatusRequestEntityTooLarge,
+	domain.CodeUnsupportedMedia: http.StatusUnsupportedMediaType,
+	domain.CodeRateLimited:      http.StatusTooManyRequests,
+	domain.CodeUnavailable:      http.StatusServiceUnavailable,
+	domain.CodeInternal:         http.StatusInternalServerError,
 }
 
 // titleOf gives each status a short French title; the detail says more.
 var titleOf = map[domain.Code]string{
-	domain.CodeInvalid:         "Requête invalide",
-	domain.CodeBlocked:         "Action impossible",
-	domain.CodeNotFound:        "Introuvable",
-	domain.CodeConflict:        "Conflit",
-	domain.CodeForbidden:       "Accès refusé",
-	domain.CodeUnauthenticated: "Authentification requise",
-	domain.CodeTooLarge:        "Contenu trop volumineux",
-	domain.CodeRateLimited:     "Trop de tentatives",
-	domain.CodeUnavailable:     "Service indisponible",
-	domain.CodeInternal:        "Erreur interne",
+	domain.CodeInvalid:          "Requête invalide",
+	domain.CodeBlocked:          "Action impossible",
+	domain.CodeNotFound:         "Introuvable",
+	domain.CodeConflict:         "Conflit",
+	domain.CodeForbidden:        "Accès refusé",
+	domain.CodeUnauthenticated:  "Authentification requise",
+	domain.CodeTooLarge:         "Contenu trop volumineux",
+	domain.CodeUnsupportedMedia: "Format non accepté",
+	domain.CodeRateLimited:      "Trop de tentatives",
+	domain.CodeUnavailable:      "Service indisponible",
+	domain.CodeInternal:         "Erreur interne",
 }
 
 // Problem is an RFC 9457 problem document with Tremplin's extensions: a

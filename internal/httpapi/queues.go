@@ -34,8 +34,11 @@ func (s *Server) registerQueues() {
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/admin/queues/:queue/tasks", Permission: "queue:manage", Tag: "administration",
 		Summary:  "Tâches d'une file dans un état (state = pending, active, scheduled, retry, archived, completed), avec leur erreur",
-		Response: taskList{}, Handler: func(c *gin.Context) {
-			state := c.DefaultQuery("state", "archived")
+		Response: taskList{}, Query: taskStateParams{}, Handler: func(c *gin.Context) {
+			state := queryOf[taskStateParams](c).State
+			if state == "" {
+				state = "archived"
+			}
 			items, err := s.app.QueueTasks(actorOf(c), c.Param("queue"), state)
 			if err != nil {
 				fail(c, err)
@@ -94,4 +97,9 @@ func (s *Server) registerQueues() {
 			}
 			ok(c, http.StatusOK, st)
 		}})
+}
+
+// taskStateParams pick the tasks of one state (archived by default).
+type taskStateParams struct {
+	State string `query:"state" validate:"max=20"`
 }

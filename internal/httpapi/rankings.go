@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tremplin/tremplin/internal/app"
-	"github.com/tremplin/tremplin/internal/domain"
 )
 
 // ranking reads the call id and the normalize flag, and computes the ranking
@@ -17,16 +16,7 @@ func (s *Server) ranking(c *gin.Context) (*app.Ranking, bool) {
 	if !okID {
 		return nil, false
 	}
-	normalize := false
-	switch c.Query("normalize") {
-	case "", "0", "false":
-	case "1", "true":
-		normalize = true
-	default:
-		fail(c, domain.Invalid("Paramètre invalide.", domain.FieldError{Field: "normalize", Code: "invalid", Message: "La valeur est true ou false."}))
-		return nil, false
-	}
-	r, err := s.app.Ranking(c.Request.Context(), actorOf(c), id, normalize)
+	r, err := s.app.Ranking(c.Request.Context(), actorOf(c), id, queryOf[rankingParams](c).Normalize)
 	if err != nil {
 		fail(c, err)
 		return nil, false
@@ -37,21 +27,21 @@ func (s *Server) ranking(c *gin.Context) (*app.Ranking, bool) {
 func (s *Server) registerRankings() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/calls/:id/ranking", Permission: "ranking:read", Tag: "évaluations",
 		Summary:  "Classement des dossiers de l'appel (moyenne, médiane, dispersion ; normalize=true pour normaliser)",
-		Response: app.Ranking{},
+		Response: app.Ranking{}, Query: rankingParams{},
 		Handler: func(c *gin.Context) {
 			if r, good := s.ranking(c); good {
 				ok(c, http.StatusOK, r)
 			}
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/calls/:id/ranking.csv", Permission: "ranking:read", Tag: "évaluations",
-		Summary: "Classement au format CSV (séparateur « ; », virgule décimale)", Streaming: true,
+		Summary: "Classement au format CSV (séparateur « ; », virgule décimale)", Streaming: true, Query: rankingParams{},
 		Handler: func(c *gin.Context) {
 			if r, good := s.ranking(c); good {
 				sendGenerated(c, fmt.Sprintf("classement-appel-%d.csv", r.CallID), "text/csv; charset=utf-8", app.RankingCSV(r))
 			}
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/calls/:id/ranking.xlsx", Permission: "ranking:read", Tag: "évaluations",
-		Summary: "Classement au format XLSX", Streaming: true,
+		Summary: "Classement au format XLSX", Streaming: true, Query: rankingParams{},
 		Handler: func(c *gin.Context) {
 			r, good := s.ranking(c)
 			if !good {
@@ -72,4 +62,9 @@ func sendGenerated(c *gin.Context, filename, contentType string, b []byte) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
 	c.Data(http.StatusOK, contentType, b)
+}
+
+// rankingParams ask for normalised scores.
+type rankingParams struct {
+	Normalize bool `query:"normalize"`
 }

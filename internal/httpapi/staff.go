@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,9 +18,10 @@ type userListResponse struct {
 func (s *Server) registerStaff() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/users", Permission: "user:read", Tag: "administration",
 		Summary: "Recherche des comptes (q : e-mail ou nom ; kind : applicant|staff ; pagination cursor)", Response: userListResponse{},
+		Query: userSearchParams{},
 		Handler: func(c *gin.Context) {
-			limit, _ := strconv.Atoi(c.Query("limit"))
-			page, err := s.app.ListUsers(c.Request.Context(), actorOf(c), store.UserFilter{Q: c.Query("q"), Kind: c.Query("kind"), Cursor: c.Query("cursor"), Limit: limit})
+			q := queryOf[userSearchParams](c)
+			page, err := s.app.ListUsers(c.Request.Context(), actorOf(c), store.UserFilter{Q: q.Q, Kind: q.Kind, Cursor: q.Cursor, Limit: q.Limit})
 			if err != nil {
 				fail(c, err)
 				return
@@ -125,4 +125,12 @@ func (s *Server) registerStaff() {
 			}
 			c.Status(http.StatusNoContent)
 		}})
+}
+
+// userSearchParams search the accounts.
+type userSearchParams struct {
+	Q      string `query:"q" validate:"max=200"`
+	Kind   string `query:"kind" validate:"omitempty,oneof=applicant staff"`
+	Cursor string `query:"cursor"`
+	Limit  int    `query:"limit" validate:"omitempty,min=1,max=100"`
 }
