@@ -204,4 +204,3 @@ func headersOnly(t *testing.T, addr, method, path, contentType string, size int6
 	defer resp.Body.Close()
 	return resp.StatusCode, resp.Header.Get("Content-Type")
 }
-
