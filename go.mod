@@ -24,7 +24,7 @@ require (
 	modernc.org/sqlite v1.62.0
 )
 
-require github.com/go-json-experiment/json v1.27.2 // indirect
+require github.com/go-json-experiment/json v1.27.2
 
 require (
 	github.com/aymerick/douceur v0.2.0 // indirect
