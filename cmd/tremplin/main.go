@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -37,7 +38,14 @@ func allCommands() []command {
 		{name: "serve", help: "Start the web server, the background worker and the outbox relay in one process.", run: runServe},
 		{name: "worker", help: "Process background jobs only (scale out by running several).", run: runWorker},
 		{name: "migrate", args: "up|status", help: "Apply pending database migrations (up) or list them (status).", run: runMigrate},
-		{name: "seed-demo", help: "Load the demo data (a call, two associations, one user per role) into an empty database.", run: runSeedDemo},
+		{name: "seed-demo", help: "Load the demo data (a call, two associations, one user per role) into an empty database.", run: runSeedDemo,
+			flags: func(fs *flag.FlagSet) {
+				fs.String("as-of", "", "build the demo around this day (YYYY-MM-DD, Europe/Paris) instead of today")
+			}},
+		{name: "demo-calendar", help: "Print the dates the demo has when seeded on a day (JSON), as seed-demo --as-of builds it.", run: runDemoCalendar,
+			flags: func(fs *flag.FlagSet) {
+				fs.String("as-of", "", "the day (YYYY-MM-DD, Europe/Paris); default today")
+			}},
 		{name: "admin", args: "create --email E", help: "Create a platform administrator; the password is read from standard input.", run: runAdmin,
 			flags: func(fs *flag.FlagSet) {
 				fs.String("email", "", "e-mail address of the new administrator")
@@ -100,10 +108,19 @@ func run(args []string, stdin io.Reader, out, stderr io.Writer) int {
 	defer stop()
 	if err := cmd.run(ctx, cfg, fs, fs.Args()); err != nil {
 		fmt.Fprintln(stderr, "tremplin:", err)
+		if errors.As(err, new(usageError)) {
+			return 2
+		}
 		return 1
 	}
 	return 0
 }
+
+// usageError is a mistake on the command line found by the command itself
+// (a flag's value): exit status 2, as for a flag the parser refuses.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
 
 // The command's streams: run sets them, so tests capture what commands print.
 var (
@@ -239,7 +256,11 @@ func runMigrate(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, args [
 	return nil
 }
 
-func runSeedDemo(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, _ []string) error {
+func runSeedDemo(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, _ []string) error {
+	day, err := asOfFlag(fs)
+	if err != nil {
+		return err
+	}
 	// The demo is created through the use cases (documents go to S3, e-mails
 	// to the outbox), so the whole process is assembled, without serving.
 	m, err := server.Open(ctx, cfg, nil)
@@ -247,16 +268,45 @@ func runSeedDemo(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, _ []s
 		return err
 	}
 	defer m.Close()
-	seeded, err := m.SeedDemo(ctx)
+	seeded, err := m.SeedDemoAsOf(ctx, day)
 	if err != nil {
 		return err
 	}
-	if !seeded {
-		fmt.Fprintln(stdout, "The database already has users: demo data not loaded.")
-		return nil
+	if seeded == nil {
+		// A script that expected a fresh demo must notice (serve, on the contrary, just starts).
+		return errors.New("seed-demo: la base contient déjà des utilisateurs, données de démonstration non chargées / " +
+			"the database already has users: demo data not loaded")
 	}
-	fmt.Fprintf(stdout, "Demo data loaded (password %s).\n", demo.Password)
+	c := seeded.Calendar
+	fmt.Fprintf(stdout, "Demo data loaded as of %s: %q open until %s (password %s).\n", c.Today, c.CallTitle, c.ClosesFR, demo.Password)
 	return nil
+}
+
+func runDemoCalendar(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, _ []string) error {
+	day, err := asOfFlag(fs)
+	if err != nil {
+		return err
+	}
+	asOf := time.Now()
+	if !day.IsZero() {
+		asOf = demo.Morning(day)
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(demo.CalendarAt(asOf))
+}
+
+// asOfFlag reads --as-of: the zero time when absent.
+func asOfFlag(fs *flag.FlagSet) (time.Time, error) {
+	v := fs.Lookup("as-of").Value.String()
+	if v == "" {
+		return time.Time{}, nil
+	}
+	d, err := demo.ParseDay(v)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Errorf("--as-of: %w", err)}
+	}
+	return d, nil
 }
 
 func runAdmin(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []string) error {

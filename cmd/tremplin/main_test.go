@@ -43,7 +43,7 @@ func TestUnreachableDatabaseAtStart(t *testing.T) {
 func TestHelpAndUnknownCommand(t *testing.T) {
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, run([]string{"help"}, nil, &out, &errOut))
-	for _, c := range []string{"serve", "worker", "migrate", "seed-demo", "admin", "workflow", "audit"} {
+	for _, c := range []string{"serve", "worker", "migrate", "seed-demo", "demo-calendar", "admin", "workflow", "audit"} {
 		require.Contains(t, out.String(), "  "+c+" ")
 	}
 	out.Reset()

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/config"
+	"github.com/tremplin/tremplin/internal/demo"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/server"
 	"github.com/tremplin/tremplin/internal/store"
@@ -141,9 +142,10 @@ func SeedLoad(ctx context.Context, db *store.DB, o LoadOptions) (*LoadResult, er
 	now := run.Truncate(time.Microsecond)
 
 	calls := make([]domain.Call, max(1, o.Calls))
+	year := demo.CalendarAt(now).Year // the demo's campaign year, then the years before
 	for i := range calls {
 		closes := now.AddDate(0, 0, 30-20*i)
-		calls[i] = domain.Call{Title: fmt.Sprintf("Mobilité solidaire %d — appel %d (charge %s)", 2027-i/4, i+1, tag),
+		calls[i] = domain.Call{Title: fmt.Sprintf("Mobilité solidaire %d — appel %d (charge %s)", year-i/4, i+1, tag),
 			Summary: "Appel à projets généré pour les tests de charge.", State: "published", WorkflowVersion: 1,
 			Themes: []string{"mobilite"}, Publics: publics, Communes: []string{}, Directions: []string{directions[i%4], directions[(i+1)%4]},
 			EnvelopeCents: domain.Euros(2_000_000), MaxAmountCents: domain.Euros(80_000), ClosesAt: &closes, CreatedAt: now, UpdatedAt: now, Version: 1}

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from '@playwright/test';
-import { collectPageErrors, expect, expectNoSeriousA11yViolations, test } from './support';
+import { collectPageErrors, demoPassword, expect, expectNoSeriousA11yViolations, test } from './support';
 
 const password = 'Une phrase de passe pour Sevran';
 const run = Date.now().toString(36);
@@ -191,7 +191,7 @@ test('the account screens are accessible and a wrong password is refused in Fren
 
   // An admin reaches the users and audit screens.
   await page.getByLabel('Adresse e-mail').fill('admin@demo.tremplin.fr');
-  await page.getByLabel('Mot de passe').fill('Tremplin-Demo-2027');
+  await page.getByLabel('Mot de passe').fill(demoPassword);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('link', { name: 'Utilisateurs' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Utilisateurs' })).toBeVisible();

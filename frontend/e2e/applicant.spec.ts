@@ -3,16 +3,14 @@
 // comes back to find every answer, attaches a PDF, submits and downloads the receipt.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
-import { collectPageErrors, expect, expectNoSeriousA11yViolations, test } from './support';
-
-const password = 'Tremplin-Demo-2027';
+import { collectPageErrors, deadlineIn, demoCalendar, demoCallTitle, demoPassword, expect, expectNoSeriousA11yViolations, test } from './support';
 
 async function login(browser: Browser, email: string, target: string): Promise<Page> {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await page.goto(`/connexion?retour=${encodeURIComponent(target)}`);
   await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByLabel('Mot de passe').fill(demoPassword);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL((u) => u.pathname === target);
   return page;
@@ -27,6 +25,8 @@ const pdfBytes = Buffer.from(
 test('the lead builds and publishes a call; an applicant fills it in, comes back, submits and gets the receipt', async ({ browser }) => {
   test.setTimeout(120_000);
   const title = `Appel vélo solidaire ${Date.now()}`;
+  // About seven months ahead: in the future whatever the day, and after the demo call's deadline.
+  const deadline = deadlineIn(210);
 
   // --- The project lead builds the call. ---
   const lead = await login(browser, 'cheffe.projet@demo.tremplin.fr', '/gestion/appels');
@@ -41,7 +41,7 @@ test('the lead builds and publishes a call; an applicant fills it in, comes back
   await lead.getByRole('group', { name: 'Thèmes' }).getByLabel('Vélo').check();
   await lead.getByLabel('Enveloppe totale').fill('100 000');
   await lead.getByLabel('Montant maximal par projet').fill('20000');
-  await lead.getByLabel('Date limite de dépôt').fill('2027-06-30T17:00');
+  await lead.getByLabel('Date limite de dépôt').fill(deadline.input);
 
   await lead.getByRole('button', { name: 'Ajouter une pièce' }).click();
   const doc = lead.getByRole('group', { name: /^Pièce 1 :/ });
@@ -99,7 +99,7 @@ test('the lead builds and publishes a call; an applicant fills it in, comes back
   const appErrors = collectPageErrors(app);
   await app.getByLabel('Thème').selectOption('velo');
   await app.getByRole('link', { name: title }).click();
-  await expect(app.getByText(/^Date limite : 30\/06\/2027 à 17:00$/)).toBeVisible();
+  await expect(app.getByText(`Date limite : ${deadline.shown}`, { exact: true })).toBeVisible();
   await expect(app.getByText('Devis des travaux')).toBeVisible();
   await app.getByLabel('Titre du projet').fill('Atelier mobile de réparation');
   await app.getByRole('button', { name: 'Commencer le dossier' }).click();
@@ -169,11 +169,11 @@ test('public list filters by theme and public; the detail shows the deadline and
   await page.goto('/appels?public=jeunes');
   await expect(page.getByLabel('Public visé')).toHaveValue('jeunes');
   await page.getByLabel('Public visé').selectOption('personnes_agees');
-  const link = page.getByRole('link', { name: 'Appel à projets Mobilité solidaire 2027' });
+  const link = page.getByRole('link', { name: demoCallTitle });
   await expect(link).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await link.click();
-  await expect(page.getByText(/^Date limite : 31\/03\/2027 à 17:00$/)).toBeVisible();
+  await expect(page.getByText(`Date limite : ${demoCalendar.closes_fr}`, { exact: true })).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name: 'Pièces à préparer' })).toBeVisible();
   await expect(page.getByText('Statuts signés')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Connectez-vous pour déposer un dossier' })).toBeVisible();

@@ -6,9 +6,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from '@playwright/test';
-import { collectPageErrors, expect, expectNoSeriousA11yViolations, test } from './support';
+import { collectPageErrors, demoCalendar, demoPassword, expect, expectNoSeriousA11yViolations, test } from './support';
 
-const password = 'Tremplin-Demo-2027';
 const a7Title = 'Accompagnement au permis pour jeunes à Sevran';
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The GIS service's file lives in the shared data folder beside the repository (the product does not carry it).
@@ -23,7 +22,7 @@ async function login(browser: Browser, email: string, target: string): Promise<P
   const page = await ctx.newPage();
   await page.goto(`/connexion?retour=${encodeURIComponent(target)}`);
   await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByLabel('Mot de passe').fill(demoPassword);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL((u) => u.pathname === target);
   return page;
@@ -94,7 +93,7 @@ test('experiments: map upload, actuals and indicators, payment of tranche 1, das
   await row.getByLabel('Engagement juridique (EJ)').fill('2100077001');
   await row.getByRole('button', { name: 'Mettre la tranche 1 en paiement' }).click();
   const payRow = finance.getByRole('row').filter({ hasText: a7Title });
-  await payRow.getByLabel('Référence du mandat').fill('MANDAT-2027-0701');
+  await payRow.getByLabel('Référence du mandat').fill(`MANDAT-${demoCalendar.year}-0701`);
   await payRow.getByRole('button', { name: 'Déclarer la tranche 1 payée' }).click();
   await expect(finance.getByRole('row').filter({ hasText: a7Title })).toHaveCount(0);
   await expectNoSeriousA11yViolations(finance);

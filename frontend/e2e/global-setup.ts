@@ -1,7 +1,8 @@
-// Starts the real Tremplin server for the browser tests: `tremplin migrate up`, `tremplin seed-demo`,
-// then `tremplin serve` on a free loopback port with a fresh data directory. The rest of the
+// Starts the real Tremplin server for the browser tests: `tremplin migrate up`, `tremplin seed-demo
+// --as-of <today in Paris>`, then `tremplin serve` on a free loopback port with a fresh data directory;
+// `tremplin demo-calendar` gives the tests the demo's dates for that day (support.ts: demoCalendar). The rest of the
 // environment passes through, so CI's DATABASE_URL, REDIS_URL, S3_* and SMTP_URL select real backends.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -69,6 +70,16 @@ async function runToCompletion(bin: string, args: string[], env: NodeJS.ProcessE
   }
 }
 
+/** Today in Europe/Paris (YYYY-MM-DD): the day the demo is built around. */
+function parisToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** The demo's dates for a day, as `tremplin demo-calendar` prints them (JSON). */
+function demoCalendar(bin: string, asOf: string, env: NodeJS.ProcessEnv): string {
+  return execFileSync(bin, ['demo-calendar', '--as-of', asOf], { env, encoding: 'utf8', timeout: commandTimeoutMs });
+}
+
 function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
@@ -116,14 +127,17 @@ async function stop(child: ChildProcess) {
 
 /** Playwright global setup; the returned function is the global teardown. */
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
-  if (process.env.TREMPLIN_E2E_BASE_URL) {
-    // An already running server (e.g. `make run` while developing the tests): use it as is.
-    return async () => {};
-  }
-
   const bin = process.env.TREMPLIN_BIN || path.join(repoRoot, 'bin', 'tremplin');
   if (!existsSync(bin)) {
     throw new Error(`${bin} not found: run make build first (or set TREMPLIN_BIN).`);
+  }
+  // The day the demo is (or was) seeded: set TREMPLIN_E2E_DEMO_AS_OF for a server seeded on another day.
+  const asOf = process.env.TREMPLIN_E2E_DEMO_AS_OF || parisToday();
+  process.env.TREMPLIN_E2E_DEMO_CALENDAR = demoCalendar(bin, asOf, process.env);
+
+  if (process.env.TREMPLIN_E2E_BASE_URL) {
+    // An already running server (e.g. `make run` while developing the tests): use it as is.
+    return async () => {};
   }
 
   const workDir = mkdtempSync(path.join(tmpdir(), 'tremplin-e2e-'));
@@ -151,7 +165,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
 
   try {
     await runToCompletion(bin, ['migrate', 'up'], env, logFile);
-    await runToCompletion(bin, ['seed-demo'], env, logFile);
+    await runToCompletion(bin, ['seed-demo', '--as-of', asOf], env, logFile);
     server = startProcess(bin, ['serve'], env, logFile);
     await waitReady(baseURL, server, logFile);
     await checkFrontEndEmbedded(baseURL);

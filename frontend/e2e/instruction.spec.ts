@@ -4,9 +4,8 @@
 // bar and resubmits; the project lead sees the resubmission in the timeline. The application is
 // created by this spec (from a3's answers, read only) so no other spec's object changes.
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
-import { collectPageErrors, expect, expectNoSeriousA11yViolations, test } from './support';
+import { collectPageErrors, demoPassword, expect, expectNoSeriousA11yViolations, test } from './support';
 
-const password = 'Tremplin-Demo-2027';
 const a3Title = 'Transport à la demande pour personnes âgées à Montreuil';
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -15,7 +14,7 @@ async function login(browser: Browser, email: string, target: string): Promise<P
   const page = await ctx.newPage();
   await page.goto(`/connexion?retour=${encodeURIComponent(target)}`);
   await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByLabel('Mot de passe').fill(demoPassword);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL((u) => u.pathname === target);
   return page;
@@ -129,9 +128,9 @@ test('the project lead searches, requests a correction; the applicant corrects a
 
   // It edits: a new version of the RIB (progress bar to 100 %), the title, and a message.
   const rib = applicant.getByLabel(/Remplacer « RIB de l'organisation »/);
-  await rib.setInputFiles({ name: 'rib-2026-11.pdf', mimeType: 'application/pdf', buffer: pdf });
-  await expect(applicant.getByRole('progressbar', { name: /rib-2026-11\.pdf/ })).toHaveAttribute('value', '100');
-  await expect(applicant.getByRole('status').filter({ hasText: '« rib-2026-11.pdf » a été déposé.' })).toBeVisible();
+  await rib.setInputFiles({ name: 'rib-a-jour.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await expect(applicant.getByRole('progressbar', { name: /rib-a-jour\.pdf/ })).toHaveAttribute('value', '100');
+  await expect(applicant.getByRole('status').filter({ hasText: '« rib-a-jour.pdf » a été déposé.' })).toBeVisible();
   await expect(applicant.getByText('Versions précédentes (1)').first()).toBeVisible();
   await applicant.getByLabel('Titre du dossier').fill(`${app.title} (RIB à jour)`);
   await expect(applicant.getByText(/Enregistré le/)).toBeVisible();

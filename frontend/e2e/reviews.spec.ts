@@ -6,9 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
-import { collectPageErrors, expect, expectNoSeriousA11yViolations, test } from './support';
+import { collectPageErrors, demoCalendar, demoPassword, expect, expectNoSeriousA11yViolations, test } from './support';
 
-const password = 'Tremplin-Demo-2027';
 const titles = {
   a3: 'Transport à la demande pour personnes âgées à Montreuil',
   a4: 'Conseil en mobilité pour bénéficiaires du RSA',
@@ -20,7 +19,7 @@ async function login(browser: Browser, email: string, target: string): Promise<P
   const page = await ctx.newPage();
   await page.goto(`/connexion?retour=${encodeURIComponent(target)}`);
   await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByLabel('Mot de passe').fill(demoPassword);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL((u) => u.pathname === target);
   return page;
@@ -177,7 +176,7 @@ test('directions score, the committee decides within the envelope, the applicant
   }
   // The demo session: the lead puts a3 and a4 on its agenda (they are proposed to the committee).
   await lead.goto('/gestion/appels/1/comite');
-  await lead.getByRole('link', { name: /Comité de sélection du 12 mars 2027/ }).click();
+  await lead.getByRole('link', { name: demoCalendar.session_title }).click();
   await lead.waitForURL(/\/comite\/seances\/\d+$/);
   const sessionURL = new URL(lead.url()).pathname;
   await lead.getByLabel(new RegExp(titles.a3)).check();
@@ -201,15 +200,15 @@ test('directions score, the committee decides within the envelope, the applicant
   await committee.getByRole('button', { name: `Décider pour ${a4.reference}` }).click();
   const dialog = committee.getByRole('dialog');
   await expect(dialog.getByLabel('Montant accordé (€)')).toHaveValue('12000');
-  await dialog.getByLabel('Référence de la délibération').fill('CP-2027-03-12');
-  await dialog.getByLabel('Date de la délibération').fill('2027-03-12');
+  await dialog.getByLabel('Référence de la délibération').fill(demoCalendar.deliberation_ref);
+  await dialog.getByLabel('Date de la délibération').fill(demoCalendar.session_on);
   await dialog.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(committee.getByText(`Décision enregistrée pour ${a4.reference}.`)).toBeVisible();
 
   await committee.getByRole('button', { name: `Décider pour ${a3.reference}` }).click();
   await dialog.getByRole('radio', { name: 'Refuser' }).check();
-  await dialog.getByLabel('Référence de la délibération').fill('CP-2027-03-12');
-  await dialog.getByLabel('Date de la délibération').fill('2027-03-12');
+  await dialog.getByLabel('Référence de la délibération').fill(demoCalendar.deliberation_ref);
+  await dialog.getByLabel('Date de la délibération').fill(demoCalendar.session_on);
   await dialog.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(dialog.getByText(/Motivez le refus/).first()).toBeVisible();
   await dialog.getByLabel('Motivation du refus (figure dans la lettre)').fill("Le service existe déjà sur ce territoire ; le comité privilégie d'autres communes.");

@@ -5,8 +5,44 @@ import { test as base, expect, type Page } from '@playwright/test';
 /** Base URL of the server under test (set by global-setup.ts). */
 export const baseURL = process.env.TREMPLIN_E2E_BASE_URL ?? '';
 
+/** Password of every demo account (`tremplin serve` prints it with the logins). */
+export const demoPassword = 'Tremplin-Demo-2027';
+
+/** The demo's dates, as `tremplin demo-calendar` prints them (internal/demo/calendar.go). */
+export interface DemoCalendar {
+  today: string;
+  year: number;
+  call_title: string;
+  closes_at: string;
+  /** The deadline as the pages show it: "31/03/2027 à 17:00". */
+  closes_fr: string;
+  project_start: string;
+  session_on: string;
+  session_title: string;
+  deliberation_ref: string;
+  agreement_number: string;
+}
+
+function readDemoCalendar(): DemoCalendar {
+  const raw = process.env.TREMPLIN_E2E_DEMO_CALENDAR;
+  if (!raw) throw new Error('TREMPLIN_E2E_DEMO_CALENDAR is not set: run the browser tests through playwright (global-setup.ts).');
+  return JSON.parse(raw) as DemoCalendar;
+}
+
+/** The dates of the demo under test: every date a test types or expects comes from here, never a literal year. */
+export const demoCalendar = readDemoCalendar();
+
 /** Title of the call created by `tremplin seed-demo`. */
-export const demoCallTitle = 'Appel à projets Mobilité solidaire 2027';
+export const demoCallTitle = demoCalendar.call_title;
+
+/** A deadline `days` after the demo's day at 17:00 (Paris): as the call editor takes it, and as the pages show it. */
+export function deadlineIn(days: number): { input: string; shown: string } {
+  const day = new Date(`${demoCalendar.today}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  const iso = day.toISOString().slice(0, 10);
+  const [y, m, d] = iso.split('-');
+  return { input: `${iso}T17:00`, shown: `${d}/${m}/${y} à 17:00` };
+}
 
 /** WCAG rule sets checked by axe. */
 const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];

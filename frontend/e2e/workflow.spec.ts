@@ -2,16 +2,14 @@
 // through instruction with buttons whose disabled reasons are readable; the timeline shows each
 // step; the admin sees the three workflow diagrams.
 import { request, type Browser, type Page } from '@playwright/test';
-import { baseURL, collectPageErrors, expect, expectNoSeriousA11yViolations, test } from './support';
-
-const password = 'Tremplin-Demo-2027';
+import { baseURL, collectPageErrors, demoPassword, expect, expectNoSeriousA11yViolations, test } from './support';
 
 async function login(browser: Browser, email: string, target: string): Promise<Page> {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await page.goto(`/connexion?retour=${encodeURIComponent(target)}`);
   await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByLabel('Mot de passe').fill(demoPassword);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL((u) => u.pathname === target);
   return page;
@@ -20,7 +18,7 @@ async function login(browser: Browser, email: string, target: string): Promise<P
 /** The id of demo application a2, read as its applicant would. */
 async function demoA2(): Promise<number> {
   const api = await request.newContext({ baseURL });
-  const r = await api.post('/api/v1/auth/login', { data: { email: 'porteuse@demo.tremplin.fr', password } });
+  const r = await api.post('/api/v1/auth/login', { data: { email: 'porteuse@demo.tremplin.fr', password: demoPassword } });
   expect(r.ok()).toBe(true);
   const list = (await (await api.get('/api/v1/me/applications')).json()) as { items: { id: number; title: string }[] };
   await api.dispose();

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/tremplin/tremplin/internal/server/servertest"
 	"github.com/tremplin/tremplin/internal/shareddata"
 	"github.com/tremplin/tremplin/internal/store"
+	"github.com/tremplin/tremplin/internal/store/storetest"
 )
 
 func TestSplitAmountAddsUpExactly(t *testing.T) {
@@ -94,6 +96,10 @@ func TestCommunesGeoJSONValidation(t *testing.T) {
 	require.Contains(t, string(clean), `"code":"93008"`)
 }
 
+// experimentsAt is the clock of the experiment tests: their agreement,
+// payment and indicator dates are written for that day.
+var experimentsAt = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
 // freshExperiment accepts a new application of org 1 for amount and returns its experiment, signed and running.
 func freshExperiment(t *testing.T, s *servertest.Server, amount domain.Money) *store.Experiment {
 	t.Helper()
@@ -134,7 +140,7 @@ func acceptedExperiment(t *testing.T, s *servertest.Server, amount domain.Money)
 
 func TestAcceptedApplicationBecomesAnExperimentWithItsSchedule(t *testing.T) {
 	t.Parallel()
-	s := servertest.Start(t, servertest.Options{NoWorker: true})
+	s := servertest.Start(t, servertest.Options{NoWorker: true, Now: storetest.ClockAt(experimentsAt)})
 	ctx := context.Background()
 	e := acceptedExperiment(t, s, domain.Euros(18000))
 	require.Equal(t, "agreement_to_sign", e.State)
@@ -189,7 +195,7 @@ func TestAcceptedApplicationBecomesAnExperimentWithItsSchedule(t *testing.T) {
 
 func TestPaymentsNeverExceedTheGrantEvenConcurrently(t *testing.T) {
 	t.Parallel()
-	s := servertest.Start(t, servertest.Options{NoWorker: true})
+	s := servertest.Start(t, servertest.Options{NoWorker: true, Now: storetest.ClockAt(experimentsAt)})
 	ctx := context.Background()
 	e := freshExperiment(t, s, domain.Euros(10000))
 	// Make every tranche payable, then let ten finance officers race on them
@@ -253,7 +259,7 @@ func TestPaymentsNeverExceedTheGrantEvenConcurrently(t *testing.T) {
 
 func TestActualsIndicatorsAndReportsRefuseBadInput(t *testing.T) {
 	t.Parallel()
-	s := servertest.Start(t, servertest.Options{NoWorker: true})
+	s := servertest.Start(t, servertest.Options{NoWorker: true, Now: storetest.ClockAt(experimentsAt)})
 	ctx := context.Background()
 	e := freshExperiment(t, s, domain.Euros(24000))
 	owner := s.Actor(t, "porteur@demo.tremplin.fr")
@@ -335,7 +341,7 @@ func TestActualsIndicatorsAndReportsRefuseBadInput(t *testing.T) {
 
 func TestDashboardAnswersHowMuchWasPaidForElderlyPeopleInEstEnsemble(t *testing.T) {
 	t.Parallel()
-	s := servertest.Start(t, servertest.Options{NoWorker: true})
+	s := servertest.Start(t, servertest.Options{NoWorker: true, Now: storetest.ClockAt(experimentsAt)})
 	ctx := context.Background()
 	e := freshExperiment(t, s, domain.Euros(20000))
 	// Acting in Bobigny (Est Ensemble) for elderly people.

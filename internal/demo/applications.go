@@ -144,14 +144,14 @@ func sortedKeys(m map[string]int64) []string {
 	return out
 }
 
-func demoAnswers(d demoApplication) map[string]any {
+func demoAnswers(d demoApplication, cal Calendar) map[string]any {
 	var cofunding int64
 	for _, v := range d.cofunders {
 		cofunding += v
 	}
 	return map[string]any{
 		"titre": d.title, "resume": d.resume, "publics": d.publics, "communes": d.communes,
-		"lieu_principal": d.commune, "adresse": "12 rue de la République", "debut": "2027-04-01",
+		"lieu_principal": d.commune, "adresse": "12 rue de la République", "debut": cal.ProjectStart,
 		"duree_mois": 12.0, "beneficiaires": float64(d.beneficiaries), "actions": d.actions,
 		"cofinancement": true, "cofinancement_montant": float64(cofunding * 100),
 		"cofinanceurs": "Cofinancements sollicités auprès des partenaires du plan de mobilité solidaire.",
@@ -214,7 +214,7 @@ func seedApplications(ctx context.Context, env *Env) error {
 			return fmt.Errorf("%s: %w", d.key, err)
 		}
 		budget := demoBudget(d)
-		if _, err := a.SaveDraft(ctx, actor, ap.ID, ap.Version, app.AutosaveInput{Answers: demoAnswers(d), Budget: &budget}); err != nil {
+		if _, err := a.SaveDraft(ctx, actor, ap.ID, ap.Version, app.AutosaveInput{Answers: demoAnswers(d, env.Cal), Budget: &budget}); err != nil {
 			return fmt.Errorf("%s: %w", d.key, err)
 		}
 		if orgNames[orgID] == "" {

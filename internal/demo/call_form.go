@@ -22,10 +22,10 @@ var demoCommunes = [][2]string{
 	{"93078", "Villepinte"}, {"93079", "Villetaneuse"},
 }
 
-// DemoCallForm is the demo call's application form. Answer keys other
-// features read: "publics" (target publics), "communes" (INSEE codes),
-// "resume" (the project description).
-func DemoCallForm() domain.FormSchema {
+// DemoCallForm is the demo call's application form; projects start in the
+// calendar's campaign year. Answer keys other features read: "publics"
+// (target publics), "communes" (INSEE codes), "resume" (the project description).
+func DemoCallForm(cal Calendar) domain.FormSchema {
 	var publics []domain.FieldOption
 	for _, code := range []string{domain.PublicElderly, domain.PublicDisabled, domain.PublicInsertion, domain.PublicSocial, domain.PublicYoung} {
 		publics = append(publics, domain.FieldOption{Value: code, Label: domain.Publics[code]})
@@ -44,7 +44,7 @@ func DemoCallForm() domain.FormSchema {
 			Help: "Cochez les communes où les actions ont lieu ou d'où viennent les personnes accompagnées."},
 		{Key: "lieu_principal", Type: domain.FieldCommune, Label: "Commune du lieu d'accueil principal", Required: true},
 		{Key: "adresse", Type: domain.FieldAddress, Label: "Adresse du lieu d'accueil"},
-		{Key: "debut", Type: domain.FieldDate, Label: "Date de démarrage prévue", Required: true, MinDate: "2027-01-01", MaxDate: "2027-12-31"},
+		{Key: "debut", Type: domain.FieldDate, Label: "Date de démarrage prévue", Required: true, MinDate: cal.FormMinDate, MaxDate: cal.FormMaxDate},
 		{Key: "duree_mois", Type: domain.FieldInteger, Label: "Durée du projet (en mois)", Required: true, Min: demoInt(1), Max: demoInt(36)},
 		{Key: "beneficiaires", Type: domain.FieldInteger, Label: "Nombre de personnes accompagnées attendu", Required: true, Min: demoInt(1), Max: demoInt(100_000)},
 

@@ -19,9 +19,6 @@ import (
 // Password is every demo account's password (printed by make run).
 const Password = "Tremplin-Demo-2027"
 
-// CallTitle is the demo call's title (browser tests look for it).
-const CallTitle = "Appel à projets Mobilité solidaire 2027"
-
 // Login is a demo account to print.
 type Login struct {
 	Email, Role string
@@ -46,13 +43,19 @@ type Seeded struct {
 	CallID int64
 	// Applications are the demo applications by name ("a1".."a7", see applications.go).
 	Applications map[string]int64
+	// Calendar is the dates the demo was built on.
+	Calendar Calendar
+	// Steps are the seeding steps that ran, in order.
+	Steps []string
 }
 
 // Env is what a seeding step works with: the use cases (to create data the
-// way users do), the demo clock and what earlier steps created.
+// way users do), the demo clock, the dates derived from it and what earlier
+// steps created.
 type Env struct {
 	App    *app.App
 	Now    time.Time
+	Cal    Calendar
 	Seeded *Seeded
 }
 
@@ -72,24 +75,38 @@ func Register(order int, name string, run func(ctx context.Context, env *Env) er
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].order < steps[j].order })
 }
 
-// Seed fills an empty database. It does nothing when users already exist,
+// StepNames are the registered seeding steps, in the order they run.
+func StepNames() []string {
+	out := make([]string, len(steps))
+	for i, st := range steps {
+		out[i] = st.name
+	}
+	return out
+}
+
+// Seed fills an empty database, every date relative to the app's clock
+// (see Calendar). It does nothing and returns nil when users already exist,
 // so it is safe to run at every start.
 func Seed(ctx context.Context, a *app.App) (*Seeded, error) {
-	s, err := seedBase(ctx, a.DB, a.Now())
+	now := a.Now()
+	cal := CalendarAt(now)
+	s, err := seedBase(ctx, a.DB, now, cal)
 	if err != nil || s == nil {
 		return s, err
 	}
-	env := &Env{App: a, Now: a.Now(), Seeded: s}
+	s.Calendar = cal
+	env := &Env{App: a, Now: now, Cal: cal, Seeded: s}
 	for _, st := range steps {
 		if err := st.run(ctx, env); err != nil {
 			return nil, fmt.Errorf("demo step %q: %w", st.name, err)
 		}
+		s.Steps = append(s.Steps, st.name)
 	}
 	return s, nil
 }
 
 // seedBase creates the accounts, the two associations and the call.
-func seedBase(ctx context.Context, db *store.DB, now time.Time) (*Seeded, error) {
+func seedBase(ctx context.Context, db *store.DB, now time.Time, cal Calendar) (*Seeded, error) {
 	n, err := db.CountUsers(ctx)
 	if err != nil {
 		return nil, err
@@ -123,7 +140,7 @@ func seedBase(ctx context.Context, db *store.DB, now time.Time) (*Seeded, error)
 					LegalRepresentative: domain.Person{FirstName: "Samia", LastName: "Benali", Role: "Présidente"},
 					Contact:             domain.Person{FirstName: "Karim", LastName: "Diallo", Role: "Coordinateur", Email: "porteur@demo.tremplin.fr", Phone: "01 48 00 00 01"},
 					Approvals:           []string{"Association d'intérêt général"},
-					PublicAid:           []domain.PublicAid{{Funder: "Plaine Commune", Year: 2025, Amount: domain.Euros(8000)}},
+					PublicAid:           []domain.PublicAid{{Funder: "Plaine Commune", Year: cal.AidYear, Amount: domain.Euros(8000)}},
 					Networks:            []string{"Fédération française des usagers de la bicyclette (FUB)"},
 					Volunteers:          24, Employees: 3, Members: 180,
 				}},
@@ -160,7 +177,7 @@ func seedBase(ctx context.Context, db *store.DB, now time.Time) (*Seeded, error)
 				return err
 			}
 		}
-		call := demoCall(now, out.Users["cheffe.projet@demo.tremplin.fr"])
+		call := demoCall(cal, now, out.Users["cheffe.projet@demo.tremplin.fr"])
 		if err := db.InsertCall(ctx, tx, call); err != nil {
 			return err
 		}
@@ -174,12 +191,10 @@ func seedBase(ctx context.Context, db *store.DB, now time.Time) (*Seeded, error)
 	return out, nil
 }
 
-func demoCall(now time.Time, leadID int64) *domain.Call {
-	paris, _ := time.LoadLocation("Europe/Paris")
-	opens := time.Date(2026, 11, 16, 9, 0, 0, 0, paris).UTC()
-	closes := time.Date(2027, 3, 31, 17, 0, 0, 0, paris).UTC()
+func demoCall(cal Calendar, now time.Time, leadID int64) *domain.Call {
+	opens, closes := cal.Opens, cal.Closes
 	return &domain.Call{
-		Title:   CallTitle,
+		Title:   cal.CallTitle,
 		Summary: "Soutenir les actions qui aident les personnes âgées, les personnes en situation de handicap et les publics en insertion à se déplacer en Seine-Saint-Denis.",
 		DescriptionHTML: `<p>Dans le cadre de son <strong>Plan de mobilité solidaire</strong>, le Département de la Seine-Saint-Denis ` +
 			`soutient les associations, CCAS et structures de l'économie sociale et solidaire qui lèvent les freins à la mobilité ` +
@@ -207,7 +222,7 @@ func demoCall(now time.Time, leadID int64) *domain.Call {
 			Eligibility:    "Associations loi 1901 déclarées depuis au moins un an, CCAS, SCIC et entreprises de l'ESS agréées ESUS, intervenant auprès d'habitants de la Seine-Saint-Denis.",
 			CofundingRules: "Subvention départementale ≤ 80 % du budget du projet ; au moins un cofinanceur identifié.",
 			MaxShareBP:     8000,
-			Form:           DemoCallForm(),
+			Form:           DemoCallForm(cal),
 			Grid:           DemoCallGrid(),
 			Documents: []domain.DocumentSlot{
 				{Key: "statuts", Label: "Statuts signés", Types: []string{"pdf"}, MaxBytes: 10 << 20, Mandatory: true},

@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -17,10 +16,7 @@ import (
 // finance pays tranche 1). For the dashboards and the map, last year's call
 // has one experiment of Mobil'Emploi in Pantin (Est Ensemble, elderly
 // people) with tranche 1 paid, the interim report approved, actuals and
-// indicator values.
-
-// DemoCall2026Title is the title of last year's (closed) call.
-const DemoCall2026Title = "Appel à projets Mobilité solidaire 2026"
+// indicator values. Every date comes from the calendar (Env.Cal).
 
 // DemoIndicators are the demo call's indicator catalogue.
 var DemoIndicators = []app.IndicatorInput{
@@ -43,16 +39,14 @@ func seedExperiments(ctx context.Context, env *Env) error {
 			return fmt.Errorf("indicator %s: %w", in.Name, err)
 		}
 	}
-	today := time.Date(env.Now.In(parisTZ()).Year(), env.Now.In(parisTZ()).Month(), env.Now.In(parisTZ()).Day(), 0, 0, 0, 0, time.UTC)
+	cal := env.Cal
 	if a7, ok := env.Seeded.Applications["a7"]; ok {
 		e, err := a.DB.ExperimentOfApplication(ctx, a.DB.DB, a7)
 		if err != nil {
 			return fmt.Errorf("a7 has no experiment: %w", err)
 		}
-		starts := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
-		if _, err := a.UpdateAgreement(ctx, lead, e.ID, app.AgreementInput{AgreementNumber: "CONV-2027-0007",
-			SignedOn: today.Format("2006-01-02"), StartsOn: starts.Format("2006-01-02"),
-			EndsOn: starts.AddDate(1, 0, -1).Format("2006-01-02")}, nil); err != nil {
+		if _, err := a.UpdateAgreement(ctx, lead, e.ID, app.AgreementInput{AgreementNumber: cal.AgreementNumber,
+			SignedOn: cal.AgreementSigned, StartsOn: cal.ExperimentStarts, EndsOn: cal.ExperimentEnds}, nil); err != nil {
 			return fmt.Errorf("a7 agreement: %w", err)
 		}
 		if _, err := a.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{}); err != nil {
@@ -62,7 +56,7 @@ func seedExperiments(ctx context.Context, env *Env) error {
 			return err
 		}
 	}
-	return seedLastYear(ctx, env, lead, today)
+	return seedLastYear(ctx, env, lead)
 }
 
 func demoTargets(ctx context.Context, a *app.App, actor *app.Actor, experimentID, callID int64, targets map[string]float64) error {
@@ -82,12 +76,12 @@ func demoTargets(ctx context.Context, a *app.App, actor *app.Actor, experimentID
 }
 
 // seedLastYear creates last year's call with one experiment well under way.
-func seedLastYear(ctx context.Context, env *Env, lead *app.Actor, today time.Time) error {
+func seedLastYear(ctx context.Context, env *Env, lead *app.Actor) error {
 	a := env.App
 	now := env.Now
-	closes := now.AddDate(-1, 0, 0)
-	opens := closes.AddDate(0, -4, 0)
-	call := &domain.Call{Title: DemoCall2026Title, Summary: "Appel de l'année précédente : expérimentations en cours de suivi.",
+	prev := env.Cal.Previous
+	opens, closes := prev.Opens, prev.Closes
+	call := &domain.Call{Title: prev.CallTitle, Summary: "Appel de l'année précédente : expérimentations en cours de suivi.",
 		State: "closed", WorkflowVersion: 1, Themes: []string{"transport_a_la_demande"},
 		Publics: []string{domain.PublicElderly, domain.PublicDisabled}, Communes: []string{}, Directions: []string{"DA", "DTCM"},
 		EnvelopeCents: domain.Euros(300_000), MaxAmountCents: domain.Euros(30_000), OpensAt: &opens, ClosesAt: &closes,
@@ -101,7 +95,7 @@ func seedLastYear(ctx context.Context, env *Env, lead *app.Actor, today time.Tim
 		{Account: "74", Label: "Subvention de la CAF", Amount: domain.Euros(4_000), Funder: "caf"},
 		{Account: "70", Label: "Participation des usagers", Amount: domain.Euros(6_000)},
 	}}
-	ap := &domain.Application{Reference: "MS26-0012", OrgID: orgB, Title: "Navettes accompagnées pour les seniors de Pantin",
+	ap := &domain.Application{Reference: prev.Reference, OrgID: orgB, Title: "Navettes accompagnées pour les seniors de Pantin",
 		State: "to_committee", WorkflowVersion: 1, Budget: budget, RequestedCents: domain.Euros(20_000),
 		Answers:   map[string]any{"communes": []any{"93055", "93061"}, "publics": []any{domain.PublicElderly}},
 		CreatedBy: &user, CreatedAt: now, UpdatedAt: now, Version: 1}
@@ -120,18 +114,16 @@ func seedLastYear(ctx context.Context, env *Env, lead *app.Actor, today time.Tim
 		return err
 	}
 	if _, err := a.Fire(ctx, committee, "applications", ap.ID, "accept",
-		app.TransitionInput{Comment: "Projet retenu en 2026.", Payload: map[string]any{"amount_cents": int64(domain.Euros(18_000))}}); err != nil {
-		return fmt.Errorf("2026 decision: %w", err)
+		app.TransitionInput{Comment: fmt.Sprintf("Projet retenu en %d.", prev.Year), Payload: map[string]any{"amount_cents": int64(domain.Euros(18_000))}}); err != nil {
+		return fmt.Errorf("last year's decision: %w", err)
 	}
 	e, err := a.DB.ExperimentOfApplication(ctx, a.DB.DB, ap.ID)
 	if err != nil {
 		return err
 	}
-	starts := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -7, 0)
-	signed := starts.AddDate(0, 0, -10)
-	if _, err := a.UpdateAgreement(ctx, lead, e.ID, app.AgreementInput{AgreementNumber: "CONV-2026-0012", SignedOn: signed.Format("2006-01-02"),
-		StartsOn: starts.Format("2006-01-02"), EndsOn: starts.AddDate(1, 0, -1).Format("2006-01-02"), LegalCommitment: "2100045871"}, nil); err != nil {
-		return fmt.Errorf("2026 agreement: %w", err)
+	if _, err := a.UpdateAgreement(ctx, lead, e.ID, app.AgreementInput{AgreementNumber: prev.AgreementNumber, SignedOn: prev.Signed,
+		StartsOn: prev.Starts, EndsOn: prev.Ends, LegalCommitment: "2100045871"}, nil); err != nil {
+		return fmt.Errorf("last year's agreement: %w", err)
 	}
 	if _, err := a.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{}); err != nil {
 		return err
@@ -145,11 +137,10 @@ func seedLastYear(ctx context.Context, env *Env, lead *app.Actor, today time.Tim
 		return err
 	}
 	if _, err := a.RequestPayment(ctx, finance, tranches[0].ID, app.PaymentRequest{}); err != nil {
-		return fmt.Errorf("2026 tranche 1: %w", err)
+		return fmt.Errorf("last year's tranche 1: %w", err)
 	}
-	if _, err := a.PayTranche(ctx, finance, tranches[0].ID, app.PaymentRecord{Reference: "MANDAT-2026-0318",
-		PaidOn: starts.AddDate(0, 0, 5).Format("2006-01-02")}); err != nil {
-		return fmt.Errorf("2026 tranche 1 paid: %w", err)
+	if _, err := a.PayTranche(ctx, finance, tranches[0].ID, app.PaymentRecord{Reference: prev.PaymentRef, PaidOn: prev.PaidOn}); err != nil {
+		return fmt.Errorf("last year's tranche 1 paid: %w", err)
 	}
 	porteuse, err := demoActor(ctx, a, "porteuse@demo.tremplin.fr")
 	if err != nil {
@@ -157,7 +148,7 @@ func seedLastYear(ctx context.Context, env *Env, lead *app.Actor, today time.Tim
 	}
 	if _, err := a.SubmitReport(ctx, porteuse, e.ID, "interim", app.ReportInput{Body: "Six mois de navettes : 64 seniors " +
 		"transportés, 410 trajets, deux chauffeurs recrutés. Les créneaux du samedi sont très demandés."}, nil); err != nil {
-		return fmt.Errorf("2026 interim report: %w", err)
+		return fmt.Errorf("last year's interim report: %w", err)
 	}
 	if _, err := a.ReviewReport(ctx, lead, e.ID, "interim", true, ""); err != nil {
 		return err
@@ -167,7 +158,7 @@ func seedLastYear(ctx context.Context, env *Env, lead *app.Actor, today time.Tim
 		{Index: 0, ActualCents: m(5_200), Explanation: "Véhicules prêtés par la commune : moins de carburant et d'entretien que prévu."},
 		{Index: 1, ActualCents: m(12_400), Explanation: "Second chauffeur recruté au quatrième mois seulement."},
 	}}, false, nil); err != nil {
-		return fmt.Errorf("2026 actuals: %w", err)
+		return fmt.Errorf("last year's actuals: %w", err)
 	}
 	cat := []app.IndicatorInput{{Name: "Seniors transportés", Unit: "personnes", Direction: "higher"},
 		{Name: "Trajets réalisés", Unit: "trajets", Direction: "higher"}}
@@ -179,9 +170,8 @@ func seedLastYear(ctx context.Context, env *Env, lead *app.Actor, today time.Tim
 		}
 		target := []float64{120, 900}[i]
 		in.Targets = append(in.Targets, app.IndicatorEntry{IndicatorID: ind.ID, Value: &target})
-		for k := 0; k < 6; k++ {
+		for k, period := range prev.Periods {
 			v := []float64{10, 70}[i] + float64(k*2)
-			period := starts.AddDate(0, k, 0).Format("2006-01")
 			in.Values = append(in.Values, app.IndicatorEntry{IndicatorID: ind.ID, Period: period, Value: &v})
 		}
 	}

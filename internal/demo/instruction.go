@@ -44,7 +44,7 @@ func seedInstruction(ctx context.Context, env *Env) error {
 			return fmt.Errorf("message: %w", err)
 		}
 	}
-	_, err = a.AddNote(ctx, lead, id,
-		"Porteur fiable (subvention Plaine Commune 2025 bien employée). Vérifier la convention avec la commune de Montreuil avant le comité.")
+	_, err = a.AddNote(ctx, lead, id, fmt.Sprintf("Porteur fiable (subvention Plaine Commune %d bien employée). "+
+		"Vérifier la convention avec la commune de Montreuil avant le comité.", env.Cal.AidYear))
 	return err
 }

@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/tremplin/tremplin/internal/app"
 	"github.com/tremplin/tremplin/internal/domain"
@@ -14,19 +13,14 @@ import (
 // apart to raise the dispersion flag), closed and proposed to the
 // committee; a3–a5 wait in review with no review (the browser test scores
 // them). Decisions (order 40): a committee session with a6 and a7 on the
-// agenda, a7 accepted (deliberation CP-2027-03-12) and published, a6 left to
+// agenda (the calendar's session, e.g. "Comité de sélection du 12 mars
+// 2027"), a7 accepted (deliberation CP-2027-03-12) and published, a6 left to
 // decide.
 
 func init() {
 	Register(30, "reviews", seedReviews)
 	Register(40, "decisions", seedDecisions)
 }
-
-// DemoDeliberation is the reference of the demo's published decision.
-const DemoDeliberation = "CP-2027-03-12"
-
-// DemoSessionTitle is the demo committee session's title.
-const DemoSessionTitle = "Comité de sélection du 12 mars 2027"
 
 type demoReview struct {
 	email   string
@@ -74,8 +68,7 @@ func seedReviews(ctx context.Context, env *Env) error {
 		}
 		ids = append(ids, id)
 	}
-	due := env.Now.In(parisTZ()).AddDate(0, 0, 10).Format(time.DateOnly)
-	if _, err := a.AssignReviews(ctx, lead, app.AssignInput{ApplicationIDs: ids, Directions: []string{"DIESS", "DA"}, DueOn: due,
+	if _, err := a.AssignReviews(ctx, lead, app.AssignInput{ApplicationIDs: ids, Directions: []string{"DIESS", "DA"}, DueOn: env.Cal.ReviewsDue,
 		Comment: "Merci de rendre votre avis avant le comité de sélection."}); err != nil {
 		return fmt.Errorf("route: %w", err)
 	}
@@ -111,7 +104,7 @@ func seedDecisions(ctx context.Context, env *Env) error {
 		return err
 	}
 	a6, a7 := env.Seeded.Applications["a6"], env.Seeded.Applications["a7"]
-	s, err := a.CreateSession(ctx, committee, env.Seeded.CallID, app.SessionInput{Title: DemoSessionTitle, HeldOn: "2027-03-12",
+	s, err := a.CreateSession(ctx, committee, env.Seeded.CallID, app.SessionInput{Title: env.Cal.SessionTitle, HeldOn: env.Cal.SessionOn,
 		Members:        []string{"Paul Girard (cabinet du Président)", "Claire Martin (DTCM)", "Directrice de la DIESS", "Directeur de l'autonomie"},
 		ApplicationIDs: []int64{a7, a6}})
 	if err != nil {
@@ -124,19 +117,11 @@ func seedDecisions(ctx context.Context, env *Env) error {
 		return fmt.Errorf("simulation: %w", err)
 	}
 	if _, err := a.RecordDecision(ctx, committee, app.DecisionInput{ApplicationID: a7, SessionID: &s.ID, Kind: "accept",
-		Amount: amount, DeliberationRef: DemoDeliberation, DeliberationOn: "2027-03-12", PaymentMode: "échelonné"}); err != nil {
+		Amount: amount, DeliberationRef: env.Cal.DeliberationRef, DeliberationOn: env.Cal.SessionOn, PaymentMode: "échelonné"}); err != nil {
 		return fmt.Errorf("a7: decision: %w", err)
 	}
 	if _, err := a.PublishDecisions(ctx, committee, s.ID, nil); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	return nil
-}
-
-func parisTZ() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return l
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/tremplin/tremplin/internal/demo"
 	"github.com/tremplin/tremplin/internal/notify"
 	"github.com/tremplin/tremplin/internal/server/servertest"
 	"github.com/tremplin/tremplin/internal/store"
@@ -178,7 +179,7 @@ func TestChangePasswordProfileAndSessions(t *testing.T) {
 	r = a.Post("/api/v1/me/password", map[string]string{"current_password": "faux", "new_password": "Une phrase toute neuve"})
 	require.Equal(t, http.StatusBadRequest, r.Status)
 	require.Equal(t, "wrong_password", fieldsOf(t, r)["current_password"])
-	r = a.Post("/api/v1/me/password", map[string]string{"current_password": "Tremplin-Demo-2027", "new_password": "Une phrase toute neuve"})
+	r = a.Post("/api/v1/me/password", map[string]string{"current_password": demo.Password, "new_password": "Une phrase toute neuve"})
 	require.Equal(t, http.StatusNoContent, r.Status, string(r.Body))
 	require.Equal(t, http.StatusOK, a.Get("/api/v1/auth/me").Status)
 	require.Equal(t, http.StatusUnauthorized, b.Get("/api/v1/auth/me").Status)

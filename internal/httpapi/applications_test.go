@@ -16,7 +16,9 @@ import (
 	"github.com/tremplin/tremplin/internal/server/servertest"
 )
 
-// The demo call closes on 31/03/2027 at 17:00 (Paris); these tests run in December 2026.
+// These tests run on a clock pinned to 1 December 2026: the demo seeded that
+// day (demo.CalendarAt) has its call close on 31/03/2027 at 17:00 (Paris) and
+// its projects start on 01/04/2027.
 var journeyStart = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
 type savedDraft struct {

@@ -189,7 +189,7 @@ func init() {
 		matrixRow{Method: "POST", Route: "/api/v1/organisations", Case: "new organisation",
 			Want: wants(unauthn, forbidden, map[who]int{memberA: created, memberB: created, adminA: created}),
 			Call: func(_ *testing.T, f *matrixFixture, _ who) matrixCall {
-				return matrixCall{Path: "/api/v1/organisations", Body: orgBody(f.siret(), ""), AsClone: true}
+				return matrixCall{Path: "/api/v1/organisations", Body: orgBody(f.s, f.siret(), ""), AsClone: true}
 			}},
 		matrixRow{Method: "GET", Route: "/api/v1/organisations", Case: "directory (filtered to one's own)",
 			Want: wants(unauthn, forbidden, mergeWants(readsOrgs, map[who]int{memberA: ok, memberB: ok, adminA: ok})),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tremplin/tremplin/internal/server/servertest"
 	"github.com/tremplin/tremplin/internal/shareddata"
+	"github.com/tremplin/tremplin/internal/store/storetest"
 )
 
 // expProblem checks a problem+json answer and returns its first field error.
@@ -41,7 +42,8 @@ func demoExperimentID(t *testing.T, s *servertest.Server) int64 {
 
 func TestExperimentBadInputIsProblemJSONAndWritesNothing(t *testing.T) {
 	t.Parallel()
-	s := servertest.Start(t, servertest.Options{NoWorker: true})
+	// The periods and the year below are of journeyStart's demo.
+	s := servertest.Start(t, servertest.Options{NoWorker: true, Now: storetest.ClockAt(journeyStart)})
 	ctx := context.Background()
 	id := demoExperimentID(t, s)
 	base := fmt.Sprintf("/api/v1/experiments/%d", id)

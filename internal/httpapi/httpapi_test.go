@@ -8,10 +8,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/tremplin/tremplin/internal/demo"
 	"github.com/tremplin/tremplin/internal/httpapi"
 	"github.com/tremplin/tremplin/internal/server/servertest"
 	"github.com/tremplin/tremplin/internal/store/storetest"
@@ -56,8 +56,8 @@ func TestPublicCallsListShowsTheDemoCall(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(body, &list))
 	require.Len(t, list.Items, 1)
-	require.Equal(t, demo.CallTitle, list.Items[0].Title)
-	require.Equal(t, "2027-03-31T15:00:00Z", *list.Items[0].ClosesAt, "17:00 Paris summer time")
+	require.Equal(t, s.Demo.Calendar.CallTitle, list.Items[0].Title)
+	require.Equal(t, s.Demo.Calendar.Closes.Format(time.RFC3339), *list.Items[0].ClosesAt, "the deadline in UTC")
 
 	resp, body = get(t, s.Path("/api/v1/calls/"+jsonNumber(list.Items[0].ID)))
 	require.Equal(t, http.StatusOK, resp.StatusCode)

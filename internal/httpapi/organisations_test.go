@@ -11,8 +11,9 @@ import (
 	"github.com/tremplin/tremplin/internal/server/servertest"
 )
 
-// orgBody is a complete organisation form.
-func orgBody(siret, rna string) map[string]any {
+// orgBody is a complete organisation form, with last year's public aid on
+// s's clock (only the last three years are asked for).
+func orgBody(s *servertest.Server, siret, rna string) map[string]any {
 	return map[string]any{
 		"legal_name": "Auto-école solidaire de Sevran", "siret": siret, "rna": rna, "legal_form": "association",
 		"address": "8 avenue Salvador Allende", "postal_code": "93270", "city": "Sevran", "commune_insee": "93071",
@@ -20,7 +21,7 @@ func orgBody(siret, rna string) map[string]any {
 			"legal_representative": map[string]any{"first_name": "Mariam", "last_name": "Koné", "role": "Présidente"},
 			"contact":              map[string]any{"first_name": "Hugo", "last_name": "Leroy", "email": "contact@aes-sevran.fr"},
 			"approvals":            []string{}, "networks": []string{"Mob'In"},
-			"public_aid": []map[string]any{{"funder": "CAF de la Seine-Saint-Denis", "year": 2026, "amount_cents": 1200000}},
+			"public_aid": []map[string]any{{"funder": "CAF de la Seine-Saint-Denis", "year": s.App.Now().Year() - 1, "amount_cents": 1200000}},
 			"volunteers": 5, "employees": 4, "members": 30,
 		},
 	}
@@ -36,15 +37,15 @@ func TestOrganisationLifecycleOverHTTP(t *testing.T) {
 	require.Empty(t, r.Map(t)["items"])
 
 	// The demo's SIRET is taken: a conflict naming the field, nothing created.
-	r = me.Post("/api/v1/organisations", orgBody("732 829 320 00074", ""))
+	r = me.Post("/api/v1/organisations", orgBody(s, "732 829 320 00074", ""))
 	require.Equal(t, http.StatusConflict, r.Status, string(r.Body))
 	require.Equal(t, "taken", fieldsOf(t, r)["siret"])
-	r = me.Post("/api/v1/organisations", orgBody("73282932000075", ""))
+	r = me.Post("/api/v1/organisations", orgBody(s, "73282932000075", ""))
 	require.Equal(t, http.StatusBadRequest, r.Status)
 	require.Equal(t, "siret_checksum", fieldsOf(t, r)["siret"])
 	require.Contains(t, string(r.Body), "clé de contrôle")
 
-	r = me.Post("/api/v1/organisations", orgBody("51234567900025", "W932000451"))
+	r = me.Post("/api/v1/organisations", orgBody(s, "51234567900025", "W932000451"))
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 	created := r.Map(t)
 	id := int64(created["id"].(float64))
@@ -53,7 +54,7 @@ func TestOrganisationLifecycleOverHTTP(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/organisations/%d", id)
 
 	// Optimistic concurrency: If-Match carries the version.
-	body := orgBody("51234567900025", "W932000451")
+	body := orgBody(s, "51234567900025", "W932000451")
 	body["legal_name"] = "AES Sevran"
 	req := func(version string) *servertest.Response {
 		c := *me

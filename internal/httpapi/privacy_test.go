@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/tremplin/tremplin/internal/demo"
 	"github.com/tremplin/tremplin/internal/server/servertest"
 )
 
@@ -24,7 +25,7 @@ func TestExportAndDeleteMyAccount(t *testing.T) {
 	require.NotContains(t, string(r.Body), "argon2id")
 
 	// The only admin of Roues Solidaires 93 must hand over first.
-	r = me.Do(http.MethodDelete, "/api/v1/me", map[string]string{"password": "Tremplin-Demo-2027"})
+	r = me.Do(http.MethodDelete, "/api/v1/me", map[string]string{"password": demo.Password})
 	require.Equal(t, http.StatusConflict, r.Status)
 	require.Equal(t, "last_org_admin", r.Map(t)["code"])
 	require.Contains(t, r.Map(t)["detail"], "Roues Solidaires 93")
@@ -39,10 +40,10 @@ func TestExportAndDeleteMyAccount(t *testing.T) {
 	r = me.Do(http.MethodDelete, "/api/v1/me", map[string]string{"password": "pas le bon"})
 	require.Equal(t, "wrong_password", fieldsOf(t, r)["password"])
 	id := userID(t, me)
-	r = me.Do(http.MethodDelete, "/api/v1/me", map[string]string{"password": "Tremplin-Demo-2027"})
+	r = me.Do(http.MethodDelete, "/api/v1/me", map[string]string{"password": demo.Password})
 	require.Equal(t, http.StatusNoContent, r.Status, string(r.Body))
 	require.Equal(t, http.StatusUnauthorized, me.Get("/api/v1/auth/me").Status)
-	r = s.Anonymous(t).Post("/api/v1/auth/login", map[string]string{"email": "porteur@demo.tremplin.fr", "password": "Tremplin-Demo-2027"})
+	r = s.Anonymous(t).Post("/api/v1/auth/login", map[string]string{"email": "porteur@demo.tremplin.fr", "password": demo.Password})
 	require.Equal(t, http.StatusUnauthorized, r.Status)
 
 	// The organisation remains with its new admin; the admin sees an anonymous account.

@@ -20,6 +20,7 @@ import (
 	"github.com/tremplin/tremplin/internal/server/servertest"
 	"github.com/tremplin/tremplin/internal/shareddata"
 	"github.com/tremplin/tremplin/internal/store"
+	"github.com/tremplin/tremplin/internal/store/storetest"
 )
 
 // demoApps returns the demo applications' ids by key ("a1".."a7"): the
@@ -188,7 +189,7 @@ func TestReviewsScoringBlindReviewAndConflicts(t *testing.T) {
 	require.Contains(t, string(r.Body), "conseil d'administration")
 
 	// Reassignment: the lead routes a5 to DPAS as well; DPAS has no reviewer, nothing breaks.
-	r = lead.Post(a5+"/assignments", map[string]any{"directions": []string{"DPAS"}, "due_on": time.Now().AddDate(0, 0, 5).Format(time.DateOnly)})
+	r = lead.Post(a5+"/assignments", map[string]any{"directions": []string{"DPAS"}, "due_on": s.App.Now().AddDate(0, 0, 5).Format(time.DateOnly)})
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	require.EqualValues(t, 1, r.Map(t)["assigned"])
 	// A due date in the past or an unknown direction is refused, nothing written.
@@ -261,7 +262,8 @@ func TestRoutingFiresTheRouteTransitionAndMailsReviewers(t *testing.T) {
 
 func TestCommitteeDecisionsLettersAndOpenData(t *testing.T) {
 	t.Parallel()
-	s := servertest.Start(t, servertest.Options{})
+	// The dates below (deliberations, open data) are those of a demo seeded on journeyStart.
+	s := servertest.Start(t, servertest.Options{Now: storetest.ClockAt(journeyStart)})
 	apps := demoApps(t, s)
 	bg := context.Background()
 	lead := s.Login(t, "cheffe.projet@demo.tremplin.fr")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/tremplin/tremplin/internal/demo"
 	"github.com/tremplin/tremplin/internal/server/servertest"
 )
 
@@ -62,7 +63,7 @@ func TestLoginFailuresAreUniformAndThrottled(t *testing.T) {
 	// Two more failures reach the free allowance (3): the account is locked, even for the right password.
 	anon.Post("/api/v1/auth/login", map[string]string{"email": "porteur@demo.tremplin.fr", "password": "mauvais"})
 	anon.Post("/api/v1/auth/login", map[string]string{"email": "porteur@demo.tremplin.fr", "password": "mauvais"})
-	r := anon.Post("/api/v1/auth/login", map[string]string{"email": "porteur@demo.tremplin.fr", "password": "Tremplin-Demo-2027"})
+	r := anon.Post("/api/v1/auth/login", map[string]string{"email": "porteur@demo.tremplin.fr", "password": demo.Password})
 	require.Equal(t, http.StatusTooManyRequests, r.Status, string(r.Body))
 	require.Equal(t, "login_locked", r.Map(t)["code"])
 	require.NotEmpty(t, r.Header.Get("Retry-After"))

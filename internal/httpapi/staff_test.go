@@ -84,7 +84,7 @@ func TestAuditSearchAndVerification(t *testing.T) {
 	require.NotNil(t, r.Map(t)["next_cursor"])
 	paris, err := time.LoadLocation("Europe/Paris")
 	require.NoError(t, err)
-	today := time.Now().In(paris).Format("2006-01-02") // days are Paris days
+	today := s.App.Now().In(paris).Format("2006-01-02") // days are Paris days
 	r = admin.Get("/api/v1/audit?from=" + today + "&to=" + today + "&actor=admin@")
 	require.Equal(t, http.StatusOK, r.Status)
 	require.NotEmpty(t, r.Map(t)["items"])

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/pquerna/otp/totp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tremplin/tremplin/internal/demo"
 	"github.com/tremplin/tremplin/internal/server/servertest"
 )
 
@@ -58,7 +58,7 @@ func TestTOTPOverHTTP(t *testing.T) {
 	r := admin.Post("/api/v1/me/totp/enroll", nil)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	secret := r.Map(t)["secret"].(string)
-	code, err := totp.GenerateCode(secret, time.Now())
+	code, err := totp.GenerateCode(secret, s.App.Now())
 	require.NoError(t, err)
 	r = admin.Post("/api/v1/me/totp/confirm", map[string]string{"code": code})
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
@@ -92,10 +92,10 @@ func TestTOTPOverHTTP(t *testing.T) {
 	require.Equal(t, true, r.Map(t)["mfa_enrollment_required"])
 	r = fin.Post("/api/v1/me/totp/enroll", nil)
 	require.Equal(t, http.StatusOK, r.Status)
-	code, _ = totp.GenerateCode(r.Map(t)["secret"].(string), time.Now())
+	code, _ = totp.GenerateCode(r.Map(t)["secret"].(string), s.App.Now())
 	require.Equal(t, http.StatusOK, fin.Post("/api/v1/me/totp/confirm", map[string]string{"code": code}).Status)
 	require.Equal(t, http.StatusOK, fin.Get("/api/v1/organisations").Status)
-	r = fin.Post("/api/v1/me/totp/disable", map[string]string{"password": "Tremplin-Demo-2027", "code": "123456"})
+	r = fin.Post("/api/v1/me/totp/disable", map[string]string{"password": demo.Password, "code": "123456"})
 	require.Equal(t, http.StatusUnprocessableEntity, r.Status)
 	require.Equal(t, "mfa_required_by_admin", r.Map(t)["code"])
 }

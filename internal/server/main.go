@@ -140,6 +140,21 @@ func (m *Main) SeedDemo(ctx context.Context) (bool, error) {
 	return s != nil, err
 }
 
+// SeedDemoAsOf loads the demo data as it would be on day (a calendar day in
+// Europe/Paris): while seeding, the clock starts that morning (demo.Morning)
+// and runs, then reads real time again. Today or a zero day seed on the real
+// clock. It returns nil when the database already has users. Call it before
+// StartWorker and StartRelay: their goroutines read the clock.
+func (m *Main) SeedDemoAsOf(ctx context.Context, day time.Time) (*demo.Seeded, error) {
+	if !day.IsZero() && day.Format(time.DateOnly) != demo.CalendarAt(m.App.Now()).Today {
+		realClock := m.DB.Now
+		start, t0 := demo.Morning(day), time.Now()
+		m.DB.Now = func() time.Time { return start.Add(time.Since(t0)) }
+		defer func() { m.DB.Now = realClock }()
+	}
+	return demo.Seed(ctx, m.App)
+}
+
 // StartWorker starts processing background tasks.
 func (m *Main) StartWorker() error {
 	m.Worker = jobs.NewWorker(m.Queue, max(4, runtime.NumCPU()*2), m.Config.ShutdownTimeout)

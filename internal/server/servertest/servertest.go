@@ -19,6 +19,7 @@ import (
 	"github.com/tremplin/tremplin/internal/app"
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/config"
+	"github.com/tremplin/tremplin/internal/demo"
 	"github.com/tremplin/tremplin/internal/jobs/jobstest"
 	"github.com/tremplin/tremplin/internal/server"
 	"github.com/tremplin/tremplin/internal/store/storetest"
@@ -39,12 +40,19 @@ type Options struct {
 	NoWorker bool
 	// Embedded forces the embedded backends even when CI variables are set.
 	Embedded bool
+	// Now is the app's clock, installed before the demo is seeded and before
+	// any goroutine reads it (storetest.ClockAt pins a start and lets time
+	// run). Nil: the clock TREMPLIN_TEST_NOW names (storetest.Clock), else
+	// the real one.
+	Now func() time.Time
 }
 
 // Server is a running process and its test Redis.
 type Server struct {
 	*server.Main
 	Redis jobstest.Redis
+	// Demo is what the demo seed created, with its Calendar (nil with NoDemo).
+	Demo *demo.Seeded
 }
 
 // Start runs a Tremplin process for t and stops it at cleanup.
@@ -84,8 +92,21 @@ func Start(t testing.TB, o Options) *Server {
 	}
 	m, err := server.Open(ctx, cfg, front)
 	require.NoError(t, err)
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = m.Shutdown(sctx)
+	})
+	now := o.Now
+	if now == nil {
+		now = storetest.Clock(t)
+	}
+	if now != nil {
+		m.DB.Now = now
+	}
+	out := &Server{Main: m, Redis: rd}
 	if cfg.Demo {
-		_, err := m.SeedDemo(ctx)
+		out.Demo, err = demo.Seed(ctx, m.App)
 		require.NoError(t, err)
 	}
 	if !o.NoWorker {
@@ -93,12 +114,7 @@ func Start(t testing.TB, o Options) *Server {
 	}
 	m.StartRelay()
 	require.NoError(t, m.Listen())
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = m.Shutdown(sctx)
-	})
-	return &Server{Main: m, Redis: rd}
+	return out
 }
 
 // MailDir is where the embedded mailer writes messages.

@@ -41,8 +41,50 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	}
 }
 
-// New returns a fresh migrated database of engine e, dropped at cleanup.
+// ClockEnv names the variable that moves the clock of every test database
+// and test process whose test does not pin its own: a day (YYYY-MM-DD, read
+// as 09:00 in Europe/Paris) or an RFC 3339 instant. Running the suite with
+// it set to a day years ahead proves no test hides a time bomb.
+const ClockEnv = "TREMPLIN_TEST_NOW"
+
+// Clock is the clock ClockEnv names, running from that instant at real
+// speed; nil when ClockEnv is unset.
+func Clock(t testing.TB) func() time.Time {
+	t.Helper()
+	v := os.Getenv(ClockEnv)
+	if v == "" {
+		return nil
+	}
+	start, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		day, derr := time.Parse(time.DateOnly, v)
+		require.NoError(t, derr, "%s=%q: want YYYY-MM-DD or an RFC 3339 instant", ClockEnv, v)
+		paris, err := time.LoadLocation("Europe/Paris")
+		require.NoError(t, err)
+		start = time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, paris)
+	}
+	return ClockAt(start)
+}
+
+// ClockAt is a clock that reads start at first and then runs at real speed,
+// so rows written one after the other still get ordered timestamps.
+func ClockAt(start time.Time) func() time.Time {
+	t0 := time.Now()
+	return func() time.Time { return start.Add(time.Since(t0)).UTC().Truncate(time.Microsecond) }
+}
+
+// New returns a fresh migrated database of engine e, dropped at cleanup; its
+// clock is ClockEnv's when set.
 func New(t testing.TB, e store.Engine) *store.DB {
+	t.Helper()
+	db := open(t, e)
+	if c := Clock(t); c != nil {
+		db.Now = c
+	}
+	return db
+}
+
+func open(t testing.TB, e store.Engine) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	if e == store.SQLite {
@@ -82,7 +124,7 @@ func New(t testing.TB, e store.Engine) *store.DB {
 // started by tests, such as the binary under test).
 func URL(t testing.TB) string {
 	t.Helper()
-	db := New(t, store.Postgres)
+	db := open(t, store.Postgres)
 	var name string
 	require.NoError(t, db.QueryRowContext(context.Background(), "SELECT current_database()").Scan(&name))
 	return withDB(os.Getenv("DATABASE_URL"), name)
