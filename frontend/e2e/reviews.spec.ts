@@ -198,18 +198,20 @@ test('directions score, the committee decides within the envelope, the applicant
   await committee.getByRole('button', { name: 'Enregistrer la simulation' }).click();
   await expect(committee.getByText('Simulation enregistrée.')).toBeVisible();
 
+  // A deliberation is recorded once voted: it is dated today at the latest (UTC today is never after Paris today).
+  const deliberationOn = new Date().toISOString().slice(0, 10);
   await committee.getByRole('button', { name: `Décider pour ${a4.reference}` }).click();
   const dialog = committee.getByRole('dialog');
   await expect(dialog.getByLabel('Montant accordé (€)')).toHaveValue('12000');
   await dialog.getByLabel('Référence de la délibération').fill('CP-2027-03-12');
-  await dialog.getByLabel('Date de la délibération').fill('2027-03-12');
+  await dialog.getByLabel('Date de la délibération').fill(deliberationOn);
   await dialog.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(committee.getByText(`Décision enregistrée pour ${a4.reference}.`)).toBeVisible();
 
   await committee.getByRole('button', { name: `Décider pour ${a3.reference}` }).click();
   await dialog.getByRole('radio', { name: 'Refuser' }).check();
   await dialog.getByLabel('Référence de la délibération').fill('CP-2027-03-12');
-  await dialog.getByLabel('Date de la délibération').fill('2027-03-12');
+  await dialog.getByLabel('Date de la délibération').fill(deliberationOn);
   await dialog.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(dialog.getByText(/Motivez le refus/).first()).toBeVisible();
   await dialog.getByLabel('Motivation du refus (figure dans la lettre)').fill("Le service existe déjà sur ce territoire ; le comité privilégie d'autres communes.");

@@ -144,7 +144,8 @@ func seedLastYear(ctx context.Context, env *Env, lead *app.Actor, today time.Tim
 	if err != nil {
 		return err
 	}
-	if _, err := a.RequestPayment(ctx, finance, tranches[0].ID, app.PaymentRequest{}); err != nil {
+	// Requested on the first day, paid five days later: a payment never precedes its request.
+	if _, err := a.RequestPayment(ctx, finance, tranches[0].ID, app.PaymentRequest{RequestedOn: starts.Format("2006-01-02")}); err != nil {
 		return fmt.Errorf("2026 tranche 1: %w", err)
 	}
 	if _, err := a.PayTranche(ctx, finance, tranches[0].ID, app.PaymentRecord{Reference: "MANDAT-2026-0318",

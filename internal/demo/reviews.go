@@ -124,7 +124,8 @@ func seedDecisions(ctx context.Context, env *Env) error {
 		return fmt.Errorf("simulation: %w", err)
 	}
 	if _, err := a.RecordDecision(ctx, committee, app.DecisionInput{ApplicationID: a7, SessionID: &s.ID, Kind: "accept",
-		Amount: amount, DeliberationRef: DemoDeliberation, DeliberationOn: "2027-03-12", PaymentMode: "échelonné"}); err != nil {
+		// A deliberation is recorded once voted: it cannot be dated after today.
+		Amount: amount, DeliberationRef: DemoDeliberation, DeliberationOn: env.Now.In(parisTZ()).Format(time.DateOnly), PaymentMode: "échelonné"}); err != nil {
 		return fmt.Errorf("a7: decision: %w", err)
 	}
 	if _, err := a.PublishDecisions(ctx, committee, s.ID, nil); err != nil {
