@@ -330,20 +330,27 @@ func (a *App) board(ctx context.Context, tx bun.IDB, s *store.CommitteeSession) 
 		}
 		return *x.Rank - *y.Rank
 	})
-	b.CommittedElsewhere = accepted
-	sums.Sub(&b.CommittedElsewhere, onAgenda)
-	room := c.EnvelopeCents
-	sums.Sub(&room, b.CommittedElsewhere)
-	b.Simulation = domain.SimulateEnvelope(room, lines)
-	b.Simulation.Envelope = c.EnvelopeCents
-	sums.Add(&b.Simulation.Total, b.CommittedElsewhere)
-	if err := sums.Err(); err != nil {
+	if err := b.simulate(c.EnvelopeCents, accepted, onAgenda, lines, &sums); err != nil {
 		return nil, err
 	}
-	if b.Simulation.Overflow() {
-		return nil, domain.OverflowError()
-	}
 	return b, nil
+}
+
+// simulate fills the board's envelope simulation: the agenda's lines against
+// what the envelope leaves once the call's accepted decisions outside this
+// agenda are counted. Every total is overflow-checked.
+func (b *Board) simulate(envelope, accepted, onAgenda domain.Money, lines []domain.SimLine, sums *domain.Totals) error {
+	b.CommittedElsewhere = accepted
+	sums.Sub(&b.CommittedElsewhere, onAgenda)
+	room := envelope
+	sums.Sub(&room, b.CommittedElsewhere)
+	b.Simulation = domain.SimulateEnvelope(room, lines)
+	b.Simulation.Envelope = envelope
+	sums.Add(&b.Simulation.Total, b.CommittedElsewhere)
+	if b.Simulation.Overflow() {
+		return domain.OverflowError()
+	}
+	return sums.Err()
 }
 
 // SimulationLine is one provisional amount typed on the board (nil clears it).

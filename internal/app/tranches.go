@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -246,20 +247,7 @@ func (a *App) RequestPayment(ctx context.Context, actor *Actor, trancheID int64,
 			errs.Add("amount_cents", "above_remaining", fmt.Sprintf("Le montant (%s) dépasse le reste à verser (%s).", amount, remaining))
 		}
 		now := a.Now()
-		requestedAt := now
-		if strings.TrimSpace(in.RequestedOn) != "" {
-			var signed domain.DayLimit
-			if e.SignedAt != nil {
-				signed = domain.DayLimit{Day: *e.SignedAt, Name: "la signature de la convention", Code: "before_signature"}
-			}
-			d, ok := parseDate(in.RequestedOn)
-			switch {
-			case !ok:
-				errs.Add("requested_on", "date", "Date de mise en paiement invalide (AAAA-MM-JJ).")
-			case errs.CheckDay("requested_on", "La date de mise en paiement", d, signed, domain.Today(parisDay(now))):
-				requestedAt = d
-			}
-		}
+		requestedAt := requestDay(&errs, e, in.RequestedOn, now)
 		ej := strings.TrimSpace(in.LegalCommitment)
 		switch {
 		case ej != "" && !validEJ(ej):
@@ -302,6 +290,26 @@ func (a *App) RequestPayment(ctx context.Context, actor *Actor, trancheID int64,
 			map[string]any{"experiment_id": e.ID, "amount_cents": amount, "legal_commitment": ej})
 	})
 	return out, err
+}
+
+// requestDay is when a payment request was made: now, or the day the finance
+// officer gives, which is not before the agreement's signature nor after today.
+func requestDay(errs *domain.Fields, e *store.Experiment, on string, now time.Time) time.Time {
+	if strings.TrimSpace(on) == "" {
+		return now
+	}
+	var signed domain.DayLimit
+	if e.SignedAt != nil {
+		signed = domain.DayLimit{Day: *e.SignedAt, Name: "la signature de la convention", Code: "before_signature"}
+	}
+	d, ok := parseDate(on)
+	switch {
+	case !ok:
+		errs.Add("requested_on", "date", "Date de mise en paiement invalide (AAAA-MM-JJ).")
+	case errs.CheckDay("requested_on", "La date de mise en paiement", d, signed, domain.Today(parisDay(now))):
+		return d
+	}
+	return now
 }
 
 // PaymentRecord is the finance officer's record of a payment made. PaidOn
