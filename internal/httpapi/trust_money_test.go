@@ -226,4 +226,13 @@ func TestAbsurdAmountsAndDatesAreRefused(t *testing.T) {
 	r = lead.Do(http.MethodPut, fmt.Sprintf("/api/v1/experiments/%d/agreement", id), agreement)
 	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
 	require.Equal(t, map[string]string{"signed_on": "too_early", "ends_on": "too_long"}, fieldCodes(t, r))
+
+	// Two calls whose envelopes of 2^63−1 were stored before the bound: the
+	// dashboard says so instead of showing a total that wrapped round.
+	_, err := s.DB.NewUpdate().TableExpr("calls").Set("envelope_cents = ?", int64(math.MaxInt64)).Where("1 = 1").Exec(context.Background())
+	require.NoError(t, err)
+	r = lead.Get("/api/v1/dashboards/portfolio")
+	require.Equal(t, http.StatusUnprocessableEntity, r.Status, string(r.Body))
+	require.Equal(t, "amount_overflow", r.Map(t)["code"])
+	require.Contains(t, r.Map(t)["detail"], "aberrant")
 }
