@@ -201,14 +201,14 @@ test('directions score, the committee decides within the envelope, the applicant
   const dialog = committee.getByRole('dialog');
   await expect(dialog.getByLabel('Montant accordé (€)')).toHaveValue('12000');
   await dialog.getByLabel('Référence de la délibération').fill(demoCalendar.deliberation_ref);
-  await dialog.getByLabel('Date de la délibération').fill(demoCalendar.session_on);
+  await dialog.getByLabel('Date de la délibération').fill(demoCalendar.deliberation_on);
   await dialog.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(committee.getByText(`Décision enregistrée pour ${a4.reference}.`)).toBeVisible();
 
   await committee.getByRole('button', { name: `Décider pour ${a3.reference}` }).click();
   await dialog.getByRole('radio', { name: 'Refuser' }).check();
   await dialog.getByLabel('Référence de la délibération').fill(demoCalendar.deliberation_ref);
-  await dialog.getByLabel('Date de la délibération').fill(demoCalendar.session_on);
+  await dialog.getByLabel('Date de la délibération').fill(demoCalendar.deliberation_on);
   await dialog.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(dialog.getByText(/Motivez le refus/).first()).toBeVisible();
   await dialog.getByLabel('Motivation du refus (figure dans la lettre)').fill("Le service existe déjà sur ce territoire ; le comité privilégie d'autres communes.");

@@ -20,6 +20,8 @@ export interface DemoCalendar {
   session_on: string;
   session_title: string;
   deliberation_ref: string;
+  /** The day the decisions were voted: the seeding day (a deliberation is never dated in the future). */
+  deliberation_on: string;
   agreement_number: string;
 }
 

@@ -127,6 +127,9 @@ func (a *App) SaveActuals(ctx context.Context, actor *Actor, id int64, in Actual
 				errs.Add(path+".actual_cents", "negative", fmt.Sprintf("Le montant réalisé de « %s » ne peut pas être négatif.", line.Label))
 				continue
 			}
+			if !errs.CheckMax(path+".actual_cents", v) {
+				continue
+			}
 			if GapNeedsExplanation(line.Forecast, v) && expl == "" {
 				errs.Add(path+".explanation", "gap_unexplained", fmt.Sprintf("Écart de plus de %d %% sur « %s » (prévu %s, réalisé %s) : expliquez-le.",
 					GapThresholdPercent, line.Label, line.Forecast, v))
@@ -160,10 +163,14 @@ func (a *App) SaveActuals(ctx context.Context, actor *Actor, id int64, in Actual
 		}
 		cur.DocumentIDs = docs
 		var spent domain.Money
+		var sums domain.Totals
 		for _, l := range cur.Lines {
 			if l.Kind == string(domain.AccountCharge) && l.Actual != nil {
-				spent += *l.Actual
+				sums.Add(&spent, *l.Actual)
 			}
+		}
+		if err := sums.Err(); err != nil {
+			return err
 		}
 		now := a.Now()
 		cur.SpentCents, cur.UpdatedAt = spent, now

@@ -257,6 +257,13 @@ func (a *App) SaveDraft(ctx context.Context, actor *Actor, id, base int64, in Au
 	if in.Budget != nil && in.Budget.Lines == nil {
 		in.Budget.Lines = []domain.BudgetLine{}
 	}
+	if in.Budget != nil {
+		// The one hard rule of a draft's budget: amounts that could not be
+		// summed are refused, not saved with a warning.
+		if err := in.Budget.CheckAmounts(); err != nil {
+			return nil, err
+		}
+	}
 	if in.Title != nil {
 		t := strings.TrimSpace(*in.Title)
 		if utf8.RuneCountInString(t) > applicationMaxTitle {

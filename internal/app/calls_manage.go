@@ -258,7 +258,10 @@ func (a *App) applyCallInput(ctx context.Context, c *domain.Call, in CallInput, 
 		known[d.Code] = true
 	}
 	directions := a.callCodes(&errs, "directions", in.Directions, func(s string) bool { return known[s] }, "Direction inconnue.")
+	envelopeOK := errs.CheckMax("envelope_cents", in.EnvelopeCents)
+	maxOK := errs.CheckMax("max_amount_cents", in.MaxAmountCents)
 	switch {
+	case !envelopeOK || !maxOK: // reported: comparing absurd amounts would say nothing more
 	case in.EnvelopeCents < 0:
 		errs.Add("envelope_cents", "negative", "L'enveloppe ne peut pas être négative.")
 	case in.MaxAmountCents < 0:

@@ -32,8 +32,11 @@ func validateSession(in *SessionInput) error {
 	case n > 200:
 		f.Add("title", "too_long", "L'intitulé comporte au plus 200 caractères.")
 	}
-	if !isCalendarDay(in.HeldOn) {
+	if d, ok := parseDate(in.HeldOn); !ok || in.HeldOn != strings.TrimSpace(in.HeldOn) {
 		f.Add("held_on", "format", "Indiquez la date de la séance (format AAAA-MM-JJ).")
+	} else {
+		// A session may be planned ahead, but not in the last century.
+		f.CheckDay("held_on", "La date de la séance", d, domain.DayLimit{}, domain.DayLimit{})
 	}
 	if len(in.Members) > 50 {
 		f.Add("members", "too_many", "Au plus 50 membres.")
@@ -285,6 +288,7 @@ func (a *App) board(ctx context.Context, tx bun.IDB, s *store.CommitteeSession) 
 		return nil, err
 	}
 	onAgenda := domain.Money(0)
+	var sums domain.Totals
 	lines := make([]domain.SimLine, 0, len(agenda))
 	for _, r := range agenda {
 		row := BoardRow{AgendaRow: r, StateLabel: a.applicationStateLabel(&domain.Application{State: r.State, WorkflowVersion: 1}),
@@ -303,7 +307,7 @@ func (a *App) board(ctx context.Context, tx bun.IDB, s *store.CommitteeSession) 
 			switch d.Kind {
 			case store.DecisionAccept:
 				line.Proposed = d.Amount // decided: the simulation shows what was granted
-				onAgenda += d.Amount
+				sums.Add(&onAgenda, d.Amount)
 			case store.DecisionRefuse:
 				line.Proposed = 0
 			}
@@ -326,11 +330,27 @@ func (a *App) board(ctx context.Context, tx bun.IDB, s *store.CommitteeSession) 
 		}
 		return *x.Rank - *y.Rank
 	})
-	b.CommittedElsewhere = accepted - onAgenda
-	b.Simulation = domain.SimulateEnvelope(c.EnvelopeCents-b.CommittedElsewhere, lines)
-	b.Simulation.Envelope = c.EnvelopeCents
-	b.Simulation.Total += b.CommittedElsewhere
+	if err := b.simulate(c.EnvelopeCents, accepted, onAgenda, lines, &sums); err != nil {
+		return nil, err
+	}
 	return b, nil
+}
+
+// simulate fills the board's envelope simulation: the agenda's lines against
+// what the envelope leaves once the call's accepted decisions outside this
+// agenda are counted. Every total is overflow-checked.
+func (b *Board) simulate(envelope, accepted, onAgenda domain.Money, lines []domain.SimLine, sums *domain.Totals) error {
+	b.CommittedElsewhere = accepted
+	sums.Sub(&b.CommittedElsewhere, onAgenda)
+	room := envelope
+	sums.Sub(&room, b.CommittedElsewhere)
+	b.Simulation = domain.SimulateEnvelope(room, lines)
+	b.Simulation.Envelope = envelope
+	sums.Add(&b.Simulation.Total, b.CommittedElsewhere)
+	if b.Simulation.Overflow() {
+		return domain.OverflowError()
+	}
+	return sums.Err()
 }
 
 // SimulationLine is one provisional amount typed on the board (nil clears it).

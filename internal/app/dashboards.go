@@ -145,6 +145,9 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor, f DashboardFilter) (*
 	for _, c := range communes {
 		commune[c.INSEE] = &CommuneRow{INSEE: c.INSEE, Name: c.Name, EPT: c.EPTCode, EPTName: c.EPTName}
 	}
+	// Every total is overflow-checked: one absurd stored amount must give an
+	// error the user can act on, never a total that wrapped round.
+	var sums domain.Totals
 	// Experiments: granted, spent; their payments.
 	byID := map[int64]store.ExperimentFact{}
 	var matched []int64
@@ -162,15 +165,15 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor, f DashboardFilter) (*
 			for _, k := range experimentKeys(f.GroupBy, e, yearOf(e.DecidedAt.In(paris))) {
 				r := row(k)
 				r.Experiments++
-				r.Granted += e.GrantedCents
-				r.Spent += e.SpentCents
+				sums.Add(&r.Granted, e.GrantedCents)
+				sums.Add(&r.Spent, e.SpentCents)
 			}
 			out.Totals.Experiments++
-			out.Totals.Granted += e.GrantedCents
-			out.Totals.Spent += e.SpentCents
+			sums.Add(&out.Totals.Granted, e.GrantedCents)
+			sums.Add(&out.Totals.Spent, e.SpentCents)
 			if e.CommuneINSEE != nil && commune[*e.CommuneINSEE] != nil {
 				commune[*e.CommuneINSEE].Experiments++
-				commune[*e.CommuneINSEE].Granted += e.GrantedCents
+				sums.Add(&commune[*e.CommuneINSEE].Granted, e.GrantedCents)
 			}
 		}
 	}
@@ -181,11 +184,11 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor, f DashboardFilter) (*
 			continue
 		}
 		for _, k := range experimentKeys(f.GroupBy, e, yearOf(p.PaidAt)) {
-			row(k).Paid += p.AmountCents
+			sums.Add(&row(k).Paid, p.AmountCents)
 		}
-		out.Totals.Paid += p.AmountCents
+		sums.Add(&out.Totals.Paid, p.AmountCents)
 		if e.CommuneINSEE != nil && commune[*e.CommuneINSEE] != nil {
-			commune[*e.CommuneINSEE].Paid += p.AmountCents
+			sums.Add(&commune[*e.CommuneINSEE].Paid, p.AmountCents)
 		}
 	}
 	// Applications: requested.
@@ -193,9 +196,9 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor, f DashboardFilter) (*
 		if !f.matchesApplication(ap) || (f.Year != 0 && yearOf(ap.At.In(paris)) != f.Year) {
 			continue
 		}
-		out.Totals.Requested += ap.RequestedCents
+		sums.Add(&out.Totals.Requested, ap.RequestedCents)
 		for _, k := range applicationKeys(f.GroupBy, ap, yearOf(ap.At.In(paris))) {
-			row(k).Requested += ap.RequestedCents
+			sums.Add(&row(k).Requested, ap.RequestedCents)
 		}
 	}
 	// Envelopes belong to calls: shown unless the filter cuts a call into places.
@@ -204,16 +207,18 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor, f DashboardFilter) (*
 			if !f.matchesCall(c.ID, c.Publics, c.Directions) {
 				continue
 			}
-			out.Totals.Envelope += c.EnvelopeCents
+			sums.Add(&out.Totals.Envelope, c.EnvelopeCents)
 			if f.GroupBy == "call" {
-				row(strconv.FormatInt(c.ID, 10)).Envelope += c.EnvelopeCents
+				sums.Add(&row(strconv.FormatInt(c.ID, 10)).Envelope, c.EnvelopeCents)
 			}
 		}
 	}
 	finish := func(r *DashboardRow) {
-		r.Remaining = r.Granted - r.Paid
+		r.Remaining = r.Granted
+		sums.Sub(&r.Remaining, r.Paid)
 		if r.Envelope > 0 {
-			r.EnvelopeLeft = r.Envelope - r.Granted
+			r.EnvelopeLeft = r.Envelope
+			sums.Sub(&r.EnvelopeLeft, r.Granted)
 		}
 	}
 	finish(&out.Totals)
@@ -221,6 +226,9 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor, f DashboardFilter) (*
 	for _, r := range groups {
 		finish(r)
 		out.Groups = append(out.Groups, *r)
+	}
+	if err := sums.Err(); err != nil {
+		return nil, err
 	}
 	sort.Slice(out.Groups, func(i, j int) bool {
 		if out.Groups[i].Granted != out.Groups[j].Granted {

@@ -55,8 +55,12 @@ func (a *App) decisionView(d *store.Decision) DecisionView {
 	return v
 }
 
-func validateDecision(in *DecisionInput, correction bool) error {
+// validateDecision checks a decision's input; today is the Paris calendar
+// day of the clock: a deliberation is recorded once voted, so it is not dated
+// after today (nor before domain.EarliestDay).
+func validateDecision(in *DecisionInput, correction bool, today time.Time) error {
 	var f domain.Fields
+	in.DeliberationOn = strings.TrimSpace(in.DeliberationOn)
 	in.Motivation = strings.TrimSpace(in.Motivation)
 	in.OverrideReason = strings.TrimSpace(in.OverrideReason)
 	in.DeliberationRef = strings.TrimSpace(in.DeliberationRef)
@@ -71,6 +75,7 @@ func validateDecision(in *DecisionInput, correction bool) error {
 		if in.Amount <= 0 {
 			f.Add("amount_cents", "required", "Indiquez le montant accordé (positif).")
 		}
+		f.CheckMax("amount_cents", in.Amount)
 		if !slices.Contains(paymentModes, in.PaymentMode) {
 			f.Add("payment_mode", "invalid", "Le versement est « unique » ou « échelonné ».")
 		}
@@ -99,11 +104,17 @@ func validateDecision(in *DecisionInput, correction bool) error {
 		case n > 100:
 			f.Add("deliberation_ref", "too_long", "La référence comporte au plus 100 caractères.")
 		}
-		if !isCalendarDay(in.DeliberationOn) {
+		if d, ok := parseDate(in.DeliberationOn); !ok {
 			f.Add("deliberation_on", "format", "Indiquez la date de la délibération (format AAAA-MM-JJ).")
+		} else {
+			f.CheckDay("deliberation_on", "La date de la délibération", d, domain.DayLimit{}, domain.Today(today))
 		}
-	} else if in.DeliberationOn != "" && !isCalendarDay(in.DeliberationOn) {
-		f.Add("deliberation_on", "format", "Date invalide (format AAAA-MM-JJ).")
+	} else if in.DeliberationOn != "" {
+		if d, ok := parseDate(in.DeliberationOn); !ok {
+			f.Add("deliberation_on", "format", "Date invalide (format AAAA-MM-JJ).")
+		} else {
+			f.CheckDay("deliberation_on", "La date de la délibération", d, domain.DayLimit{}, domain.Today(today))
+		}
 	}
 	return f.Err()
 }
@@ -119,7 +130,11 @@ func (a *App) checkAmount(ctx context.Context, tx bun.IDB, ap *domain.Applicatio
 	if err != nil {
 		return err
 	}
-	if total := others + amount; total > c.EnvelopeCents && override == "" {
+	total, ok := others.Add(amount)
+	if !ok {
+		return domain.OverflowError()
+	}
+	if total > c.EnvelopeCents && override == "" {
 		return &domain.Error{Code: domain.CodeInvalid, Reason: "envelope_overrun",
 			Message: fmt.Sprintf("Avec ce montant, le total accordé sur l'appel (%s) dépasserait l'enveloppe (%s) de %s : indiquez le motif du dépassement.",
 				total, c.EnvelopeCents, total-c.EnvelopeCents),
@@ -136,7 +151,7 @@ func (a *App) checkAmount(ctx context.Context, tx bun.IDB, ap *domain.Applicatio
 // decision row, its history, audit and outbox rows; defer keeps the
 // application before the committee. Applicants learn of it at publication.
 func (a *App) RecordDecision(ctx context.Context, actor *Actor, in DecisionInput) (*DecisionView, error) {
-	if err := validateDecision(&in, false); err != nil {
+	if err := validateDecision(&in, false, parisDay(a.Now())); err != nil {
 		return nil, err
 	}
 	var out DecisionView
@@ -231,7 +246,11 @@ type CorrectionInput struct {
 // CorrectDecision records a corrective decision: published decisions are
 // never changed, so a correction (amount, motivation, deliberation) is a new
 // decision of the same kind that supersedes the previous one once it is
-// published, with its own audit row and its own letter.
+// published, with its own audit row and its own letter. The rectifying
+// deliberation is not older than the one it corrects. A corrected grant
+// reaches the experiment in the same transaction (see regrant): its granted
+// amount and the tranches not yet engaged; a grant below what is already
+// paid or put into payment is refused (422).
 func (a *App) CorrectDecision(ctx context.Context, actor *Actor, decisionID int64, in CorrectionInput) (*DecisionView, error) {
 	var out DecisionView
 	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -249,8 +268,14 @@ func (a *App) CorrectDecision(ctx context.Context, actor *Actor, decisionID int6
 		di := DecisionInput{Kind: prev.Kind, Amount: in.Amount, Motivation: in.Motivation, OverrideReason: in.OverrideReason,
 			DeliberationRef: in.DeliberationRef, DeliberationOn: in.DeliberationOn, PaymentMode: in.PaymentMode}
 		var f domain.Fields
-		if err := validateDecision(&di, true); err != nil {
+		if err := validateDecision(&di, true, parisDay(a.Now())); err != nil {
 			f = append(f, domain.AsError(err).Fields...)
+		}
+		if was, ok := parseDate(prev.DeliberationOn); ok && len(f) == 0 {
+			if d, ok := parseDate(di.DeliberationOn); ok {
+				f.CheckDay("deliberation_on", "La date de la délibération rectificative", d,
+					domain.DayLimit{Day: was, Name: "la délibération rectifiée", Code: "before_corrected"}, domain.DayLimit{})
+			}
 		}
 		reason := strings.TrimSpace(in.Reason)
 		if reason == "" {
@@ -275,6 +300,9 @@ func (a *App) CorrectDecision(ctx context.Context, actor *Actor, decisionID int6
 				return err
 			}
 			if err := a.checkAmount(ctx, tx, ap, c, di.Amount, di.OverrideReason); err != nil {
+				return err
+			}
+			if err := a.regrant(ctx, tx, actor, ap.ID, di.Amount); err != nil {
 				return err
 			}
 		}

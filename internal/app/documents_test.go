@@ -207,12 +207,3 @@ func TestFrenchSize(t *testing.T) {
 	require.Equal(t, "512 ko", FrenchSize(512<<10))
 	require.Equal(t, "12 octets", FrenchSize(12))
 }
-
-func TestCSVExportCells(t *testing.T) {
-	t.Parallel()
-	require.Equal(t, "1234,50", csvEuros(123450))
-	require.Equal(t, "0,07", csvEuros(7))
-	require.Equal(t, "'=HYPERLINK(\"x\")", csvCell(`=HYPERLINK("x")`))
-	require.Equal(t, "'-2+3", csvCell("-2+3"))
-	require.Equal(t, "Atelier vélo", csvCell("Atelier vélo"))
-}

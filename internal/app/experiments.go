@@ -398,17 +398,20 @@ func (a *App) UpdateAgreement(ctx context.Context, actor *Actor, id int64, in Ag
 		if !ok2 {
 			errs.Add("ends_on", "date", "Date de fin invalide (AAAA-MM-JJ).")
 		}
-		if ok1 && ok2 && !ends.After(starts) {
-			errs.Add("ends_on", "order", "La fin de la période doit suivre son début.")
+		if ok1 && ok2 {
+			errs.CheckPeriod("starts_on", "ends_on", starts, ends)
 		}
 		var signed *time.Time
 		if strings.TrimSpace(in.SignedOn) != "" {
+			granted, err := a.grantDeliberation(ctx, tx, e)
+			if err != nil {
+				return err
+			}
 			d, ok := parseDate(in.SignedOn)
 			switch {
 			case !ok:
 				errs.Add("signed_on", "date", "Date de signature invalide (AAAA-MM-JJ).")
-			case d.After(parisDay(a.Now())):
-				errs.Add("signed_on", "future", "La date de signature ne peut pas être dans le futur.")
+			case !errs.CheckDay("signed_on", "La date de signature", d, granted, domain.Today(parisDay(a.Now()))):
 			case number == "":
 				errs.Add("agreement_number", "required", "Le numéro de convention est obligatoire pour une convention signée.")
 			default:
@@ -508,6 +511,25 @@ func (a *App) UploadExperimentDocument(ctx context.Context, actor *Actor, in Exp
 	}
 	d.UploaderName = actorName(actor)
 	return d, nil
+}
+
+// grantDeliberation is the day of the deliberation that granted the
+// experiment's subsidy (its current accept decision): an agreement is signed
+// after the grant is voted. No decision recorded (an experiment started by a
+// bare transition): no bound.
+func (a *App) grantDeliberation(ctx context.Context, tx bun.IDB, e *store.Experiment) (domain.DayLimit, error) {
+	d, err := a.DB.CurrentDecision(ctx, tx, e.ApplicationID)
+	if domain.ErrorCode(err) == domain.CodeNotFound {
+		return domain.DayLimit{}, nil
+	}
+	if err != nil {
+		return domain.DayLimit{}, err
+	}
+	day, ok := parseDate(d.DeliberationOn)
+	if !ok || d.Kind != store.DecisionAccept {
+		return domain.DayLimit{}, nil
+	}
+	return domain.DayLimit{Day: day, Name: "la délibération qui accorde la subvention", Code: "before_deliberation"}, nil
 }
 
 // ExperimentDocuments lists an experiment's supporting documents.

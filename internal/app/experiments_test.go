@@ -363,7 +363,7 @@ func TestDashboardAnswersHowMuchWasPaidForElderlyPeopleInEstEnsemble(t *testing.
 	finance := s.Actor(t, "finances@demo.tremplin.fr")
 	tranches, err := s.DB.Tranches(ctx, s.DB.DB, e.ID)
 	require.NoError(t, err)
-	_, err = s.App.RequestPayment(ctx, finance, tranches[0].ID, app.PaymentRequest{LegalCommitment: "2100054321"})
+	_, err = s.App.RequestPayment(ctx, finance, tranches[0].ID, app.PaymentRequest{LegalCommitment: "2100054321", RequestedOn: "2026-03-01"})
 	require.NoError(t, err)
 	_, err = s.App.PayTranche(ctx, finance, tranches[0].ID, app.PaymentRecord{Reference: "MANDAT-2026-0042", PaidOn: "2026-03-02"})
 	require.NoError(t, err)

@@ -78,6 +78,9 @@ func (a *App) guards() map[string]workflow.Guard {
 			if c.EnvelopeCents <= 0 {
 				out = append(out, block("call_envelope", "Indiquez l'enveloppe budgétaire de l'appel.")...)
 			}
+			if c.EnvelopeCents.TooLarge() || c.MaxAmountCents.TooLarge() {
+				out = append(out, block("call_amount_too_large", "%s", domain.TooLargeMessage())...)
+			}
 			if c.MaxAmountCents > c.EnvelopeCents {
 				out = append(out, block("call_max_amount", "Le montant maximal par projet dépasse l'enveloppe.")...)
 			}
@@ -163,6 +166,8 @@ func (a *App) guards() map[string]workflow.Guard {
 				return block("amount_missing", "Indiquez le montant accordé.")
 			case amount <= 0:
 				return block("amount_not_positive", "Le montant accordé doit être positif.")
+			case amount.TooLarge():
+				return block("amount_too_large", "%s", domain.TooLargeMessage())
 			case amount > s.App.RequestedCents:
 				return block("amount_above_request", "Le montant accordé (%s) dépasse le montant demandé (%s).",
 					amount, s.App.RequestedCents)

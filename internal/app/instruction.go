@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/sheet"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
@@ -91,6 +91,12 @@ func (a *App) instructionFilter(ctx context.Context, actor *Actor, q Instruction
 	if q.MinCents != nil && *q.MinCents < 0 {
 		errs.Add("min_cents", "negative", "Le montant minimal ne peut pas être négatif.")
 	}
+	if q.MinCents != nil {
+		errs.CheckMax("min_cents", domain.Money(*q.MinCents))
+	}
+	if q.MaxCents != nil {
+		errs.CheckMax("max_cents", domain.Money(*q.MaxCents))
+	}
 	if q.MinCents != nil && q.MaxCents != nil && *q.MinCents > *q.MaxCents {
 		errs.Add("max_cents", "range", "Le montant maximal doit être supérieur ou égal au montant minimal.")
 	}
@@ -169,22 +175,18 @@ func (a *App) InstructionExport(ctx context.Context, actor *Actor, q Instruction
 	for _, c := range communes {
 		names[c.INSEE] = c.Name
 	}
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.Comma, cw.UseCRLF = ';', true
-	if err := cw.Write(InstructionCSVHeader); err != nil {
+	cw := sheet.NewCSV(w, sheet.CSVOptions{Comma: ';', BOM: true, CRLF: true, Format: sheet.Format{Decimal: ','}})
+	if err := cw.Header(InstructionCSVHeader...); err != nil {
 		return err
 	}
 	err = a.DB.EachInstruction(ctx, f, func(r *store.InstructionRow) error {
 		it := a.instructionItem(r)
-		siret, submitted := "", ""
+		siret, submitted := sheet.Empty(), sheet.Empty()
 		if r.OrgSIRET != nil {
-			siret = *r.OrgSIRET
+			siret = sheet.Text(*r.OrgSIRET)
 		}
 		if r.SubmittedAt != nil {
-			submitted = FrenchDateTime(*r.SubmittedAt)
+			submitted = sheet.Date(r.SubmittedAt.In(paris), "02/01/2006 à 15:04")
 		}
 		var cs, ps []string
 		for _, c := range it.Communes {
@@ -197,32 +199,12 @@ func (a *App) InstructionExport(ctx context.Context, actor *Actor, q Instruction
 		for _, p := range it.Publics {
 			ps = append(ps, domain.Publics[p])
 		}
-		return cw.Write([]string{csvCell(r.Reference), csvCell(r.Title), csvCell(r.OrgName), siret, csvCell(r.CallTitle), csvCell(it.StateLabel),
-			csvEuros(r.RequestedCents), submitted, csvCell(strings.Join(cs, ", ")), csvCell(strings.Join(ps, ", "))})
+		return cw.Row(sheet.Text(r.Reference), sheet.Text(r.Title), sheet.Text(r.OrgName), siret, sheet.Text(r.CallTitle),
+			sheet.Text(it.StateLabel), sheet.Cents(int64(r.RequestedCents)), submitted, sheet.Text(strings.Join(cs, ", ")),
+			sheet.Text(strings.Join(ps, ", ")))
 	})
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvEuros writes cents as "12345,67" (no thousands separator: Excel reads it as a number).
-func csvEuros(m domain.Money) string {
-	c := int64(m)
-	sign := ""
-	if c < 0 {
-		sign, c = "-", -c
-	}
-	return fmt.Sprintf("%s%d,%02d", sign, c/100, c%100)
-}
-
-// csvCell defuses spreadsheet formulas: a text starting with = + - @ (or a tab
-// or carriage return) is prefixed with an apostrophe, as OWASP advises for
-// CSV exports opened in Excel.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return cw.Flush()
 }

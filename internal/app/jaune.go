@@ -9,7 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/tremplin/tremplin/internal/domain"
-	"github.com/tremplin/tremplin/internal/store"
+	"github.com/tremplin/tremplin/internal/sheet"
 )
 
 // JauneRow is a beneficiary line of the jaune budgétaire.
@@ -37,10 +37,16 @@ func (a *App) JauneRows(ctx context.Context, year int) ([]JauneRow, error) {
 		return nil, err
 	}
 	paidYear := map[int64]domain.Money{}
+	var sums domain.Totals
 	for _, p := range payments {
 		if p.PaidAt.Year() == year {
-			paidYear[p.ExperimentID] += p.AmountCents
+			v := paidYear[p.ExperimentID]
+			sums.Add(&v, p.AmountCents)
+			paidYear[p.ExperimentID] = v
 		}
+	}
+	if err := sums.Err(); err != nil {
+		return nil, err
 	}
 	var out []JauneRow
 	for _, e := range facts {
@@ -64,12 +70,10 @@ func (a *App) JauneRows(ctx context.Context, year int) ([]JauneRow, error) {
 	return out, nil
 }
 
-// jauneEuros is a cell value in euros for a money-formatted cell.
-func jauneEuros(m domain.Money) float64 { return float64(m) / 100 }
-
 // JauneXLSX builds the jaune budgétaire of a year: one sheet, per call its
 // beneficiaries with amounts granted and paid, call subtotals and a total,
-// French headers and a euro number format.
+// French headers and a euro number format. Names and titles are string
+// cells, amounts typed numbers; every total is overflow-checked.
 func (a *App) JauneXLSX(ctx context.Context, actor *Actor, year int) ([]byte, error) {
 	if !a.Can(actor, "dashboard:read") {
 		return nil, domain.Errorf(domain.CodeForbidden, "forbidden", "Vous n'avez pas les droits nécessaires pour cette action.")
@@ -81,102 +85,128 @@ func (a *App) JauneXLSX(ctx context.Context, actor *Actor, year int) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "Jaune " + strconv.Itoa(year)
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
-	euroFmt := `#,##0.00\ "€"`
-	money, err := f.NewStyle(&excelize.Style{CustomNumFmt: &euroFmt})
+	name := "Jaune " + strconv.Itoa(year)
+	b, err := sheet.NewBook(name)
 	if err != nil {
 		return nil, err
 	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	defer b.Close()
+	st, err := newJauneStyles(b.File)
 	if err != nil {
 		return nil, err
 	}
-	boldMoney, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, CustomNumFmt: &euroFmt})
-	if err != nil {
-		return nil, err
-	}
-	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill: excelize.Fill{Type: "pattern", Color: []string{"1F3A68"}, Pattern: 1}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
-	if err != nil {
-		return nil, err
-	}
-	title := fmt.Sprintf("Jaune budgétaire %d — subventions accordées et versées (%s)", year, a.Config.OrgName)
-	set := func(cell string, v any) {
-		if err == nil {
-			err = f.SetCellValue(sheet, cell, v)
-		}
-	}
-	set("A1", title)
-	_ = f.SetCellStyle(sheet, "A1", "A1", bold)
+	w := &jauneWriter{b: b, sheet: name, styles: st, line: 4}
+	w.text("A1", fmt.Sprintf("Jaune budgétaire %d — subventions accordées et versées (%s)", year, a.Config.OrgName))
+	w.style("A1", "A1", st.bold)
 	heads := []string{"Appel à projets", "Bénéficiaire", "SIRET", "Commune", "N° de convention", "Projet",
 		fmt.Sprintf("Montant accordé en %d", year), fmt.Sprintf("Montant versé en %d", year), "Total versé", "Reste à verser"}
-	for i, h := range heads {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 3)
-		set(cell, h)
+	if w.err == nil {
+		w.err = b.Row(name, 3, sheet.Texts(heads...)...)
 	}
-	_ = f.SetCellStyle(sheet, "A3", "J3", header)
-	line := 4
-	var callGranted, callPaid, totGranted, totPaid domain.Money
-	flush := func(call string) {
-		set(fmt.Sprintf("A%d", line), "Sous-total "+call)
-		set(fmt.Sprintf("G%d", line), jauneEuros(callGranted))
-		set(fmt.Sprintf("H%d", line), jauneEuros(callPaid))
-		_ = f.SetCellStyle(sheet, fmt.Sprintf("A%d", line), fmt.Sprintf("F%d", line), bold)
-		_ = f.SetCellStyle(sheet, fmt.Sprintf("G%d", line), fmt.Sprintf("J%d", line), boldMoney)
-		line++
-		callGranted, callPaid = 0, 0
-	}
+	w.style("A3", "J3", st.header)
 	for i, r := range rows {
 		if i > 0 && rows[i-1].CallTitle != r.CallTitle {
-			flush(rows[i-1].CallTitle)
+			w.subtotal("Sous-total "+rows[i-1].CallTitle, &w.call)
 		}
-		vals := []any{r.CallTitle, r.Beneficiary, r.SIRET, r.Commune, r.AgreementNumber, r.Project, jauneEuros(r.Granted),
-			jauneEuros(r.PaidInYear), jauneEuros(r.PaidTotal), nil}
-		for c, v := range vals {
-			if v == nil {
-				continue
-			}
-			cell, _ := excelize.CoordinatesToCellName(c+1, line)
-			set(cell, v)
-		}
-		if r.Granted > 0 {
-			set(fmt.Sprintf("J%d", line), jauneEuros(r.Granted-r.PaidTotal))
-		}
-		_ = f.SetCellStyle(sheet, fmt.Sprintf("G%d", line), fmt.Sprintf("J%d", line), money)
-		callGranted += r.Granted
-		callPaid += r.PaidInYear
-		totGranted += r.Granted
-		totPaid += r.PaidInYear
-		line++
+		w.beneficiary(r)
 	}
 	if len(rows) > 0 {
-		flush(rows[len(rows)-1].CallTitle)
+		w.subtotal("Sous-total "+rows[len(rows)-1].CallTitle, &w.call)
 	} else {
-		set("A4", "Aucune subvention accordée ni versée cette année.")
-		line++
+		w.text("A4", "Aucune subvention accordée ni versée cette année.")
+		w.line++
 	}
-	set(fmt.Sprintf("A%d", line), "Total général")
-	set(fmt.Sprintf("G%d", line), jauneEuros(totGranted))
-	set(fmt.Sprintf("H%d", line), jauneEuros(totPaid))
-	_ = f.SetCellStyle(sheet, fmt.Sprintf("A%d", line), fmt.Sprintf("F%d", line), bold)
-	_ = f.SetCellStyle(sheet, fmt.Sprintf("G%d", line), fmt.Sprintf("J%d", line), boldMoney)
-	if err != nil {
+	w.subtotal("Total général", &w.total)
+	if w.err != nil {
+		return nil, w.err
+	}
+	if err := w.sums.Err(); err != nil {
 		return nil, err
 	}
-	for col, w := range map[string]float64{"A": 40, "B": 34, "C": 17, "D": 22, "E": 18, "F": 40, "G": 18, "H": 18, "I": 16, "J": 16} {
-		_ = f.SetColWidth(sheet, col, col, w)
+	for col, wd := range map[string]float64{"A": 40, "B": 34, "C": 17, "D": 22, "E": 18, "F": 40, "G": 18, "H": 18, "I": 16, "J": 16} {
+		_ = b.File.SetColWidth(name, col, col, wd)
 	}
-	_ = f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"})
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	_ = b.File.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"})
+	return b.Bytes()
 }
 
-var _ = store.Payment{}
+type jauneStyles struct{ money, bold, boldMoney, header int }
+
+func newJauneStyles(f *excelize.File) (jauneStyles, error) {
+	var st jauneStyles
+	euroFmt := `#,##0.00\ "€"`
+	var err error
+	if st.money, err = f.NewStyle(&excelize.Style{CustomNumFmt: &euroFmt}); err != nil {
+		return st, err
+	}
+	if st.bold, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
+		return st, err
+	}
+	if st.boldMoney, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, CustomNumFmt: &euroFmt}); err != nil {
+		return st, err
+	}
+	st.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill: excelize.Fill{Type: "pattern", Color: []string{"1F3A68"}, Pattern: 1}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
+	return st, err
+}
+
+// jaunePair is what a subtotal adds up: granted and paid in the year.
+type jaunePair struct{ granted, paid domain.Money }
+
+// jauneWriter writes the jaune line by line and keeps the first error.
+type jauneWriter struct {
+	b           *sheet.Book
+	sheet       string
+	styles      jauneStyles
+	line        int
+	call, total jaunePair
+	sums        domain.Totals
+	err         error
+}
+
+func (w *jauneWriter) set(col, line int, c sheet.Cell) {
+	if w.err == nil {
+		w.err = w.b.SetAt(w.sheet, col, line, c)
+	}
+}
+
+func (w *jauneWriter) text(cell, s string) {
+	if w.err == nil {
+		w.err = w.b.Set(w.sheet, cell, sheet.Text(s))
+	}
+}
+
+func (w *jauneWriter) style(from, to string, id int) {
+	_ = w.b.File.SetCellStyle(w.sheet, from, to, id)
+}
+
+func (w *jauneWriter) beneficiary(r JauneRow) {
+	vals := []sheet.Cell{sheet.Text(r.CallTitle), sheet.Text(r.Beneficiary), sheet.Text(r.SIRET), sheet.Text(r.Commune),
+		sheet.Text(r.AgreementNumber), sheet.Text(r.Project), sheet.Cents(int64(r.Granted)), sheet.Cents(int64(r.PaidInYear)),
+		sheet.Cents(int64(r.PaidTotal))}
+	for c, v := range vals {
+		w.set(c+1, w.line, v)
+	}
+	if r.Granted > 0 {
+		left := r.Granted
+		w.sums.Sub(&left, r.PaidTotal)
+		w.set(10, w.line, sheet.Cents(int64(left)))
+	}
+	w.style(fmt.Sprintf("G%d", w.line), fmt.Sprintf("J%d", w.line), w.styles.money)
+	w.sums.Add(&w.call.granted, r.Granted)
+	w.sums.Add(&w.call.paid, r.PaidInYear)
+	w.sums.Add(&w.total.granted, r.Granted)
+	w.sums.Add(&w.total.paid, r.PaidInYear)
+	w.line++
+}
+
+// subtotal writes a labelled line of the pair's amounts and resets the call's.
+func (w *jauneWriter) subtotal(label string, p *jaunePair) {
+	w.set(1, w.line, sheet.Text(label))
+	w.set(7, w.line, sheet.Cents(int64(p.granted)))
+	w.set(8, w.line, sheet.Cents(int64(p.paid)))
+	w.style(fmt.Sprintf("A%d", w.line), fmt.Sprintf("F%d", w.line), w.styles.bold)
+	w.style(fmt.Sprintf("G%d", w.line), fmt.Sprintf("J%d", w.line), w.styles.boldMoney)
+	w.line++
+	w.call = jaunePair{}
+}

@@ -94,6 +94,12 @@ func (a *App) letter(ap *domain.Application, c *domain.Call, org *domain.Organis
 		l.Body = append(l.Body, fmt.Sprintf("La présente lettre annule et remplace la précédente notification relative à ce dossier (%s).",
 			d.CorrectionReason))
 	}
+	// The decision names the beneficiary as it was when recorded; the
+	// address block above is today's, where the letter is sent.
+	beneficiary := d.BeneficiaryName
+	if beneficiary == "" {
+		beneficiary = org.LegalName
+	}
 	switch d.Kind {
 	case store.DecisionAccept:
 		versement := "en plusieurs tranches, selon l'échéancier fixé par la convention"
@@ -102,7 +108,7 @@ func (a *App) letter(ap *domain.Application, c *domain.Call, org *domain.Organis
 		}
 		l.Body = append(l.Body,
 			fmt.Sprintf("%s a décidé d'attribuer à %s une subvention de %s (%s) pour la réalisation du projet « %s », présenté dans le cadre de « %s ».",
-				delib, org.LegalName, d.Amount, domain.AmountInFrenchWords(d.Amount), title, c.Title),
+				delib, beneficiary, d.Amount, domain.AmountInFrenchWords(d.Amount), title, c.Title),
 			fmt.Sprintf("Cette subvention sera versée %s, que nos services vous adresseront prochainement pour signature. Elle est destinée exclusivement au projet décrit dans votre dossier %s.",
 				versement, ap.Reference),
 			"Je vous prie de bien vouloir faire figurer le soutien du Département dans toute communication relative à ce projet.",

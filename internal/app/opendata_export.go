@@ -75,15 +75,15 @@ func (a *App) scdlGrant(r store.PublishedGrant) opendata.Grant {
 	}
 	g := opendata.Grant{
 		NomAttribuant: a.Config.OrgName, IDAttribuant: a.Config.OrgSIRET, DateConvention: day,
-		ReferenceDecision: r.DeliberationRef, NomBeneficiaire: r.OrgName, Objet: truncateRunes(r.Title, 256),
+		ReferenceDecision: r.DeliberationRef, NomBeneficiaire: r.BeneficiaryName, Objet: truncateRunes(r.Title, 256),
 		Montant: r.Amount, Nature: opendata.NatureNumeraire, ConditionsVersement: mode, DatesPeriodeVersement: period,
 		PourcentageSubvention: grantShare(r.Amount, r.Budget.Totals().Charges), DispositifAide: truncateRunes(r.CallTitle, 256),
 	}
-	if r.OrgSIRET != nil {
-		g.IDBeneficiaire = *r.OrgSIRET
+	if r.BeneficiarySIRET != nil {
+		g.IDBeneficiaire = *r.BeneficiarySIRET
 	}
-	if r.OrgRNA != nil {
-		g.RNABeneficiaire = *r.OrgRNA
+	if r.BeneficiaryRNA != nil {
+		g.RNABeneficiaire = *r.BeneficiaryRNA
 	}
 	if g.Objet == "" {
 		g.Objet = r.CallTitle

@@ -182,6 +182,8 @@ func (a *App) checkProfile(f *domain.Fields, p domain.OrgProfile) domain.OrgProf
 		}
 		if pa.Amount < 0 {
 			f.Add(at+".amount_cents", "gte", "Le montant ne peut pas être négatif.")
+		} else {
+			f.CheckMax(at+".amount_cents", pa.Amount)
 		}
 		aid = append(aid, pa)
 	}

@@ -2,18 +2,18 @@ package app
 
 import (
 	"bytes"
-	"encoding/csv"
-	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/sheet"
 )
 
 // rankingTable is the ranking as a table: one header, one line per
-// application, the same columns in the CSV and the XLSX exports.
-func rankingTable(r *Ranking) (header []string, lines [][]any) {
+// application, the same typed cells in the CSV and the XLSX exports. Names
+// and titles are text (neutralised in CSV, string cells in XLSX): they are
+// typed by applicants.
+func rankingTable(r *Ranking) (header []string, lines [][]sheet.Cell) {
 	header = []string{"Rang", "Référence", "Dossier", "Organisme", "État", "Montant demandé (€)", "Évaluations",
 		"Moyenne", "Médiane", "Écart-type", "Dispersion forte"}
 	for _, d := range r.Directions {
@@ -25,52 +25,34 @@ func rankingTable(r *Ranking) (header []string, lines [][]any) {
 		if row.HighDispersion {
 			disp = "oui"
 		}
-		line := []any{row.Rank, row.Reference, row.Title, row.OrgName, row.StateLabel, euros(row.Requested), row.Reviews,
-			round2(row.Mean), round2(row.Median), round2(row.StdDev), disp}
+		line := []sheet.Cell{sheet.Int(int64(row.Rank)), sheet.Text(row.Reference), sheet.Text(row.Title), sheet.Text(row.OrgName),
+			sheet.Text(row.StateLabel), sheet.Cents(int64(row.Requested)), sheet.Int(int64(row.Reviews)),
+			sheet.Float(row.Mean, 2), sheet.Float(row.Median, 2), sheet.Float(row.StdDev, 2), sheet.Text(disp)}
 		for _, d := range r.Directions {
 			if st, ok := row.ByDirection[d]; ok {
-				line = append(line, round2(st.Mean), round2(st.Median))
+				line = append(line, sheet.Float(st.Mean, 2), sheet.Float(st.Median, 2))
 			} else {
-				line = append(line, "", "")
+				line = append(line, sheet.Empty(), sheet.Empty())
 			}
 		}
-		line = append(line, row.Opinions["favourable"], row.Opinions["reserved"], row.Opinions["unfavourable"])
+		line = append(line, sheet.Int(int64(row.Opinions["favourable"])), sheet.Int(int64(row.Opinions["reserved"])),
+			sheet.Int(int64(row.Opinions["unfavourable"])))
 		lines = append(lines, line)
 	}
 	return header, lines
 }
 
-func round2(x float64) float64 {
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', 2, 64), 64)
-	return v
-}
-
-func euros(m domain.Money) float64 { return float64(m) / 100 }
-
 // RankingCSV exports the ranking the way French spreadsheets open it
 // directly: UTF-8 with a byte-order mark, ";" between columns, decimal commas.
 func RankingCSV(r *Ranking) []byte {
 	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
+	w := sheet.NewCSV(&buf, sheet.CSVOptions{Comma: ';', BOM: true, Format: sheet.Format{Decimal: ','}})
 	header, lines := rankingTable(r)
-	_ = w.Write(header)
+	_ = w.Header(header...)
 	for _, line := range lines {
-		rec := make([]string, len(line))
-		for i, v := range line {
-			switch x := v.(type) {
-			case float64:
-				rec[i] = strings.Replace(strconv.FormatFloat(x, 'f', 2, 64), ".", ",", 1)
-			case int:
-				rec[i] = strconv.Itoa(x)
-			case string:
-				rec[i] = x
-			}
-		}
-		_ = w.Write(rec)
+		_ = w.Row(line...)
 	}
-	w.Flush()
+	_ = w.Flush() // a bytes.Buffer does not fail
 	return buf.Bytes()
 }
 
@@ -78,12 +60,13 @@ func RankingCSV(r *Ranking) []byte {
 // numbers as numbers (two decimals), and the normalisation method noted below
 // when it was applied.
 func RankingXLSX(r *Ranking) ([]byte, error) {
-	f := excelize.NewFile()
-	defer func() { _ = f.Close() }()
-	const sheet = "Classement"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+	const name = "Classement"
+	b, err := sheet.NewBook(name)
+	if err != nil {
 		return nil, domain.Internal(err)
 	}
+	defer func() { _ = b.Close() }()
+	f := b.File
 	header, lines := rankingTable(r)
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"#DCE3EE"}, Pattern: 1}})
 	if err != nil {
@@ -93,41 +76,39 @@ func RankingXLSX(r *Ranking) ([]byte, error) {
 	if err != nil {
 		return nil, domain.Internal(err)
 	}
-	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
+	if err := b.Row(name, 1, sheet.Texts(header...)...); err != nil {
 		return nil, domain.Internal(err)
 	}
 	last, _ := excelize.CoordinatesToCellName(len(header), 1)
-	if err := f.SetCellStyle(sheet, "A1", last, bold); err != nil {
+	if err := f.SetCellStyle(name, "A1", last, bold); err != nil {
 		return nil, domain.Internal(err)
 	}
 	for i, line := range lines {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := f.SetSheetRow(sheet, cell, &line); err != nil {
+		if err := b.Row(name, i+2, line...); err != nil {
 			return nil, domain.Internal(err)
 		}
 	}
 	if len(lines) > 0 {
 		from, _ := excelize.CoordinatesToCellName(6, 2)
 		to, _ := excelize.CoordinatesToCellName(len(header), len(lines)+1)
-		if err := f.SetCellStyle(sheet, from, to, num); err != nil {
+		if err := f.SetCellStyle(name, from, to, num); err != nil {
 			return nil, domain.Internal(err)
 		}
 	}
-	_ = f.SetColWidth(sheet, "B", "B", 16)
-	_ = f.SetColWidth(sheet, "C", "D", 40)
-	_ = f.SetColWidth(sheet, "E", "E", 18)
-	_ = f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	_ = f.SetColWidth(name, "B", "B", 16)
+	_ = f.SetColWidth(name, "C", "D", 40)
+	_ = f.SetColWidth(name, "E", "E", 18)
+	_ = f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	note := "Notes brutes (moyenne pondérée de la grille par évaluation)."
 	if r.Normalized {
 		note = "Notes normalisées par évaluateur. " + r.Method
 	}
-	cell, _ := excelize.CoordinatesToCellName(1, len(lines)+3)
-	if err := f.SetCellValue(sheet, cell, note); err != nil {
+	if err := b.SetAt(name, 1, len(lines)+3, sheet.Text(note)); err != nil {
 		return nil, domain.Internal(err)
 	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	out, err := b.Bytes()
+	if err != nil {
 		return nil, domain.Internal(err)
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }

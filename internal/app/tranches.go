@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -56,17 +57,7 @@ func ScheduleTemplates() []ScheduleTemplate {
 // tranche is rounded down to the cent and the last takes the remainder, so
 // the tranches always add up exactly to total.
 func SplitAmount(total domain.Money, sharesBP []int) []domain.Money {
-	out := make([]domain.Money, len(sharesBP))
-	var sum domain.Money
-	for i, bp := range sharesBP {
-		if i == len(sharesBP)-1 {
-			out[i] = total - sum
-			break
-		}
-		out[i] = domain.Money(int64(total) * int64(bp) / 10000)
-		sum += out[i]
-	}
-	return out
+	return splitWeighted(total, sharesBP)
 }
 
 // ValidateSchedule checks a schedule: 1 to 6 tranches, positive shares
@@ -200,9 +191,13 @@ func (a *App) ChangeSchedule(ctx context.Context, actor *Actor, id int64, in Sch
 }
 
 // PaymentRequest is the finance officer's request to pay a tranche.
+// RequestedOn (YYYY-MM-DD, default today) records a request made earlier —
+// on paper, before the experiment was followed in Tremplin: not before the
+// agreement was signed, not in the future.
 type PaymentRequest struct {
 	AmountCents     *domain.Money `json:"amount_cents"`
 	LegalCommitment string        `json:"legal_commitment"`
+	RequestedOn     string        `json:"requested_on,omitempty"`
 }
 
 // loadTranche loads a tranche and its experiment for an actor and a permission.
@@ -247,9 +242,12 @@ func (a *App) RequestPayment(ctx context.Context, actor *Actor, trancheID int64,
 		switch {
 		case amount <= 0:
 			errs.Add("amount_cents", "not_positive", "Le montant à verser doit être positif.")
+		case !errs.CheckMax("amount_cents", amount):
 		case amount > remaining:
 			errs.Add("amount_cents", "above_remaining", fmt.Sprintf("Le montant (%s) dépasse le reste à verser (%s).", amount, remaining))
 		}
+		now := a.Now()
+		requestedAt := requestDay(&errs, e, in.RequestedOn, now)
 		ej := strings.TrimSpace(in.LegalCommitment)
 		switch {
 		case ej != "" && !validEJ(ej):
@@ -260,7 +258,6 @@ func (a *App) RequestPayment(ctx context.Context, actor *Actor, trancheID int64,
 		if err := errs.Err(); err != nil {
 			return err
 		}
-		now := a.Now()
 		ok, err := a.DB.CommitAmount(ctx, tx, e.ID, amount, now)
 		if err != nil {
 			return err
@@ -274,7 +271,7 @@ func (a *App) RequestPayment(ctx context.Context, actor *Actor, trancheID int64,
 			return domain.Invalid("Le montant dépasse le reste à verser.", domain.FieldError{Field: "amount_cents", Code: "above_remaining",
 				Message: fmt.Sprintf("Le montant (%s) dépasse le reste à verser (%s).", amount, fresh.GrantedCents-fresh.CommittedCents)})
 		}
-		moved, err := a.DB.MoveTranche(ctx, tx, t.ID, "payable", "requested", map[string]any{"amount_cents": amount, "requested_at": now})
+		moved, err := a.DB.MoveTranche(ctx, tx, t.ID, "payable", "requested", map[string]any{"amount_cents": amount, "requested_at": requestedAt})
 		if err != nil {
 			return err
 		}
@@ -295,7 +292,29 @@ func (a *App) RequestPayment(ctx context.Context, actor *Actor, trancheID int64,
 	return out, err
 }
 
-// PaymentRecord is the finance officer's record of a payment made.
+// requestDay is when a payment request was made: now, or the day the finance
+// officer gives, which is not before the agreement's signature nor after today.
+func requestDay(errs *domain.Fields, e *store.Experiment, on string, now time.Time) time.Time {
+	if strings.TrimSpace(on) == "" {
+		return now
+	}
+	var signed domain.DayLimit
+	if e.SignedAt != nil {
+		signed = domain.DayLimit{Day: *e.SignedAt, Name: "la signature de la convention", Code: "before_signature"}
+	}
+	d, ok := parseDate(on)
+	switch {
+	case !ok:
+		errs.Add("requested_on", "date", "Date de mise en paiement invalide (AAAA-MM-JJ).")
+	case errs.CheckDay("requested_on", "La date de mise en paiement", d, signed, domain.Today(parisDay(now))):
+		return d
+	}
+	return now
+}
+
+// PaymentRecord is the finance officer's record of a payment made. PaidOn
+// (YYYY-MM-DD, default today) is not before the tranche was put into
+// payment, nor in the future.
 type PaymentRecord struct {
 	Reference string `json:"payment_reference"`
 	PaidOn    string `json:"paid_on"`
@@ -320,15 +339,18 @@ func (a *App) PayTranche(ctx context.Context, actor *Actor, trancheID int64, in 
 		if ref == "" || len(ref) > 60 {
 			errs.Add("payment_reference", "required", "Indiquez la référence du paiement (mandat), 60 caractères au plus.")
 		}
-		paidOn := parisDay(a.Now())
+		today := parisDay(a.Now())
+		paidOn := today
+		var requested domain.DayLimit
+		if t.RequestedAt != nil {
+			requested = domain.DayLimit{Day: parisDay(*t.RequestedAt), Name: "la mise en paiement", Code: "before_request"}
+		}
 		if strings.TrimSpace(in.PaidOn) != "" {
 			d, ok := parseDate(in.PaidOn)
 			switch {
 			case !ok:
 				errs.Add("paid_on", "date", "Date de paiement invalide (AAAA-MM-JJ).")
-			case d.After(parisDay(a.Now())):
-				errs.Add("paid_on", "future", "La date de paiement ne peut pas être dans le futur.")
-			default:
+			case errs.CheckDay("paid_on", "La date de paiement", d, requested, domain.Today(today)):
 				paidOn = d
 			}
 		}

@@ -34,6 +34,9 @@ type Calendar struct {
 	SessionOn       string `json:"session_on"`
 	SessionTitle    string `json:"session_title"`
 	DeliberationRef string `json:"deliberation_ref"`
+	// DeliberationOn is when the committee's decisions were voted: the as-of
+	// day itself (a deliberation is never dated in the future).
+	DeliberationOn string `json:"deliberation_on"`
 
 	// a7's agreement: signed today, running from the first of next month for a year.
 	AgreementNumber  string `json:"agreement_number"`
@@ -97,6 +100,7 @@ func CalendarAt(asOf time.Time) Calendar {
 		SessionOn:        day(session),
 		SessionTitle:     fmt.Sprintf("Comité de sélection du %d %s %d", session.Day(), frenchMonths[session.Month()-1], session.Year()),
 		DeliberationRef:  "CP-" + day(session),
+		DeliberationOn:   day(today),
 		AgreementNumber:  fmt.Sprintf("CONV-%d-0007", year),
 		AgreementSigned:  day(today),
 		ExperimentStarts: day(expStarts),

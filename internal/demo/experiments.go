@@ -136,7 +136,8 @@ func seedLastYear(ctx context.Context, env *Env, lead *app.Actor) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.RequestPayment(ctx, finance, tranches[0].ID, app.PaymentRequest{}); err != nil {
+	// Requested on the first day, paid days later: a payment never precedes its request.
+	if _, err := a.RequestPayment(ctx, finance, tranches[0].ID, app.PaymentRequest{RequestedOn: prev.Starts}); err != nil {
 		return fmt.Errorf("last year's tranche 1: %w", err)
 	}
 	if _, err := a.PayTranche(ctx, finance, tranches[0].ID, app.PaymentRecord{Reference: prev.PaymentRef, PaidOn: prev.PaidOn}); err != nil {

@@ -117,7 +117,8 @@ func seedDecisions(ctx context.Context, env *Env) error {
 		return fmt.Errorf("simulation: %w", err)
 	}
 	if _, err := a.RecordDecision(ctx, committee, app.DecisionInput{ApplicationID: a7, SessionID: &s.ID, Kind: "accept",
-		Amount: amount, DeliberationRef: env.Cal.DeliberationRef, DeliberationOn: env.Cal.SessionOn, PaymentMode: "échelonné"}); err != nil {
+		// A deliberation is recorded once voted: it is dated the day the demo is seeded, never later.
+		Amount: amount, DeliberationRef: env.Cal.DeliberationRef, DeliberationOn: env.Cal.DeliberationOn, PaymentMode: "échelonné"}); err != nil {
 		return fmt.Errorf("a7: decision: %w", err)
 	}
 	if _, err := a.PublishDecisions(ctx, committee, s.ID, nil); err != nil {

@@ -30,6 +30,10 @@ func FuzzBudgetValidate(f *testing.F) {
 		if err == nil && !b.Balanced() {
 			t.Fatalf("valid on submission but not balanced: %+v", b.Totals())
 		}
+		// Lines within the bound, as every saved budget has, never overflow.
+		if b.CheckAmounts() == nil && len(b.Lines) <= 200 && b.Totals().Overflow {
+			t.Fatalf("bounded lines overflowed: %+v", b.Lines)
+		}
 		_ = domain.FunderLabel(data)
 	})
 }

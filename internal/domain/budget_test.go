@@ -81,7 +81,7 @@ func TestBudgetValidateRejects(t *testing.T) {
 		{"negative amount", domain.ModeDraft, domain.BudgetRules{}, func(b *domain.Budget) { b.Lines[1].Amount = -1 },
 			"budget.lines[1].amount", "amount_negative", "ne peut pas être négatif"},
 		{"absurd amount", domain.ModeDraft, domain.BudgetRules{}, func(b *domain.Budget) { b.Lines[1].Amount = 1 << 62 },
-			"budget.lines[1].amount", "amount_too_large", "au plus 1\u202f000\u202f000\u202f000,00\u00a0€"},
+			"budget.lines[1].amount", "amount_too_large", "limite de 10\u202f000\u202f000\u202f000,00\u00a0€"},
 		{"subsidy without funder", domain.ModeDraft, domain.BudgetRules{}, func(b *domain.Budget) { b.Lines[4].Funder = " " },
 			"budget.lines[4].funder", "funder_required", "une ligne par financeur"},
 		{"funder on a charge", domain.ModeDraft, domain.BudgetRules{}, func(b *domain.Budget) { b.Lines[0].Funder = "caf" },

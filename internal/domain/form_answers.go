@@ -232,6 +232,11 @@ func (c answerChecker) number(p string, f FormField, v any) {
 		}
 		return
 	}
+	if f.Type == FieldMoney && Money(i).TooLarge() {
+		// Whatever the builder allowed: an amount no one can sum is refused.
+		c.add(p, "amount_too_large", TooLargeMessage())
+		return
+	}
 	if !c.strict {
 		return
 	}

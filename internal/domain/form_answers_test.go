@@ -118,6 +118,7 @@ func TestFormValidateAnswersRejects(t *testing.T) {
 		{"number for a row", domain.ModeDraft, `{"actions":[1]}`, nil, "answers.actions[0]", "invalid_type", "Ligne invalide."},
 		{"wrong type in a row", domain.ModeDraft, `{"actions":[{"label":"x","paid":"non"}]}`, nil, "answers.actions[0].paid", "invalid_type", "oui ou par non"},
 		{"501 rows even in a draft", domain.ModeDraft, `{"actions":` + rows(501) + `}`, nil, "answers.actions", "too_many", "Au plus 500 lignes."},
+		{"absurd amount even in a draft", domain.ModeDraft, `{"amount":1000000000001}`, nil, "answers.amount", "amount_too_large", "dix milliards"},
 		{"100 001 characters even in a draft", domain.ModeDraft, `{"summary":` + long(100_001) + `}`, nil, "answers.summary", "too_long", "Au plus 100\u202f000 caractères."},
 
 		// Required answers, lengths, bounds and counts: only on submission.

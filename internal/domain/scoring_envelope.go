@@ -30,6 +30,8 @@ type SimResult struct {
 	Remaining      Money          `json:"remaining"`
 	Overrun        bool           `json:"overrun"`
 	Errors         []SimLineError `json:"errors"`
+	// overflow says a total did not fit in an int64 (absurd stored amounts).
+	overflow bool
 }
 
 // SimulateEnvelope totals the proposed amounts against the envelope. The
@@ -37,9 +39,11 @@ type SimResult struct {
 // again at decision time, so the same rules apply in both places. A negative
 // proposal counts as zero in the total (it is reported, and must not make
 // room in the envelope); a proposal above the request still counts in full,
-// since that is what the committee would spend.
+// since that is what the committee would spend. A proposal beyond MaxAmount
+// is reported and left out; every total is overflow-checked (Err reports it).
 func SimulateEnvelope(envelope Money, lines []SimLine) SimResult {
 	res := SimResult{Envelope: envelope, Errors: []SimLineError{}}
+	var sums Totals
 	seen := make(map[int64]int, len(lines))
 	for i, l := range lines {
 		add := func(field, code, msg string) {
@@ -53,28 +57,43 @@ func SimulateEnvelope(envelope Money, lines []SimLine) SimResult {
 		if l.Requested < 0 {
 			add("requested", "negative", "Le montant demandé ne peut pas être négatif.")
 		} else {
-			res.TotalRequested += l.Requested
+			sums.Add(&res.TotalRequested, l.Requested)
 		}
 		switch {
 		case l.Proposed < 0:
 			add("proposed", "negative", "Le montant proposé ne peut pas être négatif.")
 			continue
+		case l.Proposed.TooLarge():
+			add("proposed", "amount_too_large", TooLargeMessage())
+			continue
 		case l.Requested >= 0 && l.Proposed > l.Requested:
 			add("proposed", "above_requested", fmt.Sprintf("Le montant proposé (%s) dépasse le montant demandé (%s).", l.Proposed, l.Requested))
 		}
-		res.Total += l.Proposed
+		sums.Add(&res.Total, l.Proposed)
 	}
-	res.Remaining = envelope - res.Total
+	res.Remaining = envelope
+	sums.Sub(&res.Remaining, res.Total)
 	res.Overrun = res.Total > envelope
+	res.overflow = sums.Overflow()
 	return res
 }
 
+// Overflow reports whether a total did not fit in an int64.
+func (r SimResult) Overflow() bool { return r.overflow }
+
 // Err turns the line errors into a validation error (fields "lines[i].proposed"…),
-// nil when every line is acceptable. The overrun is deliberately not included.
+// nil when every line is acceptable. The overrun is deliberately not included;
+// a total that overflowed is (OverflowError), once the lines are right.
 func (r SimResult) Err() error {
 	var f Fields
 	for _, e := range r.Errors {
 		f.Add(fmt.Sprintf("lines[%d].%s", e.Index, e.Field), e.Code, e.Message)
 	}
-	return f.Err()
+	if err := f.Err(); err != nil {
+		return err
+	}
+	if r.overflow {
+		return OverflowError()
+	}
+	return nil
 }

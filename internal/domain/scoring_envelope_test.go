@@ -76,3 +76,24 @@ func envelopeFixSpaces(e domain.SimLineError) domain.SimLineError {
 	e.Message = string(out)
 	return e
 }
+
+func TestSimulateEnvelopeBoundsAndOverflow(t *testing.T) {
+	t.Parallel()
+	r := domain.SimulateEnvelope(domain.Euros(10000), []domain.SimLine{
+		{ApplicationID: 1, Requested: domain.Euros(5000), Proposed: domain.MaxAmount + 1},
+		{ApplicationID: 2, Requested: domain.Euros(5000), Proposed: domain.Euros(1000)},
+	})
+	require.Len(t, r.Errors, 1)
+	require.Equal(t, "amount_too_large", r.Errors[0].Code)
+	require.Equal(t, domain.Euros(1000), r.Total, "the absurd proposal does not count")
+
+	// Requests stored before amounts were bounded: the totals cannot wrap round.
+	r = domain.SimulateEnvelope(domain.Euros(10000), []domain.SimLine{
+		{ApplicationID: 1, Requested: 1 << 62, Proposed: 0},
+		{ApplicationID: 2, Requested: 1 << 62, Proposed: 0},
+		{ApplicationID: 3, Requested: 1 << 62, Proposed: 0},
+	})
+	require.Empty(t, r.Errors)
+	require.Positive(t, r.TotalRequested)
+	require.Equal(t, "amount_overflow", domain.AsError(r.Err()).Reason)
+}

