@@ -84,7 +84,7 @@ func checkDemoStory(t *testing.T, s *servertest.Server, cal demo.Calendar) {
 	require.Equal(t, cal.SessionOn, sessions.Items[0].HeldOn)
 	r = s.Anonymous(t).Get("/api/v1/opendata/subventions.csv")
 	require.Equal(t, http.StatusOK, r.Status)
-	require.Contains(t, string(r.Body), ","+cal.SessionOn+","+cal.DeliberationRef+",Roues Solidaires 93,")
+	require.Contains(t, string(r.Body), ","+cal.DeliberationOn+","+cal.DeliberationRef+",Roues Solidaires 93,")
 
 	// a7's experiment has started; last year's has a tranche paid and months of indicators.
 	var exps []struct {
