@@ -17,6 +17,7 @@ const (
 	ctxCSRF       = "tremplin.csrf"
 	ctxStaleLogin = "tremplin.stale_session"
 	sessionCookie = "tremplin_session"
+	deviceCookie  = "tremplin_device"
 )
 
 // actorOf returns the request's actor (anonymous when not signed in).
@@ -135,4 +136,11 @@ func (s *Server) setSessionCookie(c *gin.Context, token string, maxAge int) {
 func (s *Server) clearSessionCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.deps.Config.Secure(), SameSite: http.SameSiteLaxMode})
+}
+
+// setDeviceCookie remembers the browser for the sign-in throttle
+// (app.DeviceTTL). It is not a credential; only the sign-in routes see it.
+func (s *Server) setDeviceCookie(c *gin.Context, token string) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: deviceCookie, Value: token, Path: "/api/v1/auth", MaxAge: int(app.DeviceTTL.Seconds()),
+		HttpOnly: true, Secure: s.deps.Config.Secure(), SameSite: http.SameSiteStrictMode})
 }
