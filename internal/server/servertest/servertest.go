@@ -88,11 +88,13 @@ func Start(t testing.TB, o Options) *Server {
 		_, err := m.SeedDemo(ctx)
 		require.NoError(t, err)
 	}
+	// Listen first: it settles the base URL (the port bound) before the
+	// worker and the relay start reading the configuration.
+	require.NoError(t, m.Listen())
 	if !o.NoWorker {
 		require.NoError(t, m.StartWorker())
 	}
 	m.StartRelay()
-	require.NoError(t, m.Listen())
 	t.Cleanup(func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
