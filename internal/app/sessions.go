@@ -116,7 +116,7 @@ func (a *App) openSession(ctx context.Context, actor *Actor, u *domain.User, cli
 	token, hash := newSecret(cookiePrefix)
 	csrf, _ := newSecret("")
 	device := actor.Device
-	if !strings.HasPrefix(device, devicePrefix) || len(device) < 40 {
+	if !wellFormedDevice(device) {
 		device, _ = newSecret(devicePrefix)
 	}
 	now := a.Now()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -137,7 +138,7 @@ type loginClient struct {
 func (a *App) loginClientOf(ctx context.Context, email string, u *domain.User, actor *Actor) (*loginClient, error) {
 	c := &loginClient{email: email, account: "acct:" + email, ip: "ip:" + actor.IP}
 	client := c.ip
-	if u != nil && len(actor.Device) > len(devicePrefix) && actor.Device[:len(devicePrefix)] == devicePrefix {
+	if u != nil && wellFormedDevice(actor.Device) {
 		hash := hashSecret(actor.Device)
 		known, err := a.DB.DeviceKnown(ctx, a.DB.DB, hash, u.ID, a.Now().Add(-DeviceTTL))
 		if err != nil {
@@ -149,6 +150,12 @@ func (a *App) loginClientOf(ctx context.Context, email string, u *domain.User, a
 	}
 	c.pair = "pair:" + client + " " + email
 	return c, nil
+}
+
+// wellFormedDevice tells a device cookie this server could have made from
+// garbage (which is then an unknown browser, given a new cookie at sign-in).
+func wellFormedDevice(v string) bool {
+	return strings.HasPrefix(v, devicePrefix) && len(v) >= 40 && len(v) <= 64
 }
 
 // admitLogin refuses a client locked out (of this account, or everywhere
