@@ -5,6 +5,10 @@ import react from '@vitejs/plugin-react';
 // The Go server listens on 8080 by default; in development Vite serves the app
 // and forwards API and probe calls to it so cookies stay same-origin.
 const backend = process.env.TREMPLIN_BACKEND ?? 'http://127.0.0.1:8080';
+// The server accepts a write only from its own origin (TREMPLIN_BASE_URL, by default the backend's
+// address). A write from this dev server's page carries the dev server's origin: present it as the
+// site's. Only that origin is rewritten, so a write from any other page is still refused.
+const siteOrigin = new URL(process.env.TREMPLIN_BASE_URL ?? backend).origin;
 
 export default defineConfig({
   plugins: [react()],
@@ -12,7 +16,15 @@ export default defineConfig({
     port: 5173,
     strictPort: true,
     proxy: {
-      '/api': { target: backend, changeOrigin: false },
+      '/api': {
+        target: backend,
+        changeOrigin: false,
+        configure: (proxy) => {
+          proxy.on('proxyReq', (proxyReq, req) => {
+            if (req.headers.origin && req.headers.origin === `http://${req.headers.host}`) proxyReq.setHeader('origin', siteOrigin);
+          });
+        },
+      },
       '/healthz': backend,
       '/readyz': backend,
     },

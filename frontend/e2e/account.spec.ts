@@ -1,11 +1,8 @@
 // A newcomer signs up, confirms the address from the e-mail, signs in, registers an organisation
 // with a real-looking SIRET, and invites a colleague who signs up and joins; axe checks each screen.
-// E-mails are read from Mailpit's API when MAILPIT_URL is set (CI), else from the .eml files the
-// embedded mailer writes in the server's data directory.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+// E-mails are read with support.ts's mailsTo (Mailpit in CI, else the server's .eml files).
 import { type Browser, type Page } from '@playwright/test';
-import { collectPageErrors, demoPassword, expect, expectNoSeriousA11yViolations, test } from './support';
+import { collectPageErrors, demoPassword, expect, expectNoSeriousA11yViolations, linkFromMail, test } from './support';
 
 const password = 'Une phrase de passe pour Sevran';
 const run = Date.now().toString(36);
@@ -28,50 +25,6 @@ function freshSiret(): string {
   const siren8 = String(40_000_000 + (Date.now() % 50_000_000)).slice(0, 8);
   const siren = siren8 + luhnDigit(siren8);
   return siren + '0001' + luhnDigit(siren + '0001');
-}
-
-function decodeQuotedPrintable(s: string): string {
-  const bytes = s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
-
-/** The bodies of the e-mails sent to `to`, newest first. */
-async function mailsTo(to: string): Promise<string[]> {
-  const mailpit = process.env.MAILPIT_URL;
-  if (mailpit) {
-    const res = await fetch(`${mailpit}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}`);
-    const { messages } = (await res.json()) as { messages: { ID: string }[] };
-    return Promise.all(
-      messages.map(async (m) => ((await (await fetch(`${mailpit}/api/v1/message/${m.ID}`)).json()) as { Text: string }).Text),
-    );
-  }
-  const log = process.env.TREMPLIN_E2E_SERVER_LOG;
-  const dir = process.env.TREMPLIN_E2E_DATA_DIR ?? (log ? path.join(path.dirname(log), 'data') : '');
-  const mailDir = path.join(dir, 'mail');
-  if (!existsSync(mailDir)) return [];
-  return readdirSync(mailDir)
-    .filter((f) => f.endsWith('.eml'))
-    .sort()
-    .reverse()
-    .map((f) => decodeQuotedPrintable(readFileSync(path.join(mailDir, f), 'latin1')))
-    .filter((m) => m.includes(`<${to}>`) || m.includes(`To: ${to}`));
-}
-
-/** Waits for an e-mail to `to` linking to `linkPath` and returns that link (newest first). */
-async function linkFromMail(to: string, linkPath: string): Promise<string> {
-  const re = new RegExp(`https?://[^\\s"<>]+${linkPath}\\?token=[A-Za-z0-9_-]+`);
-  let link = '';
-  await expect
-    .poll(async () => {
-      for (const body of await mailsTo(to)) {
-        const m = re.exec(body);
-        if (m) return (link = m[0]);
-      }
-      return '';
-    }, { message: `e-mail to ${to} with a ${linkPath} link`, timeout: 20_000 })
-    .not.toBe('');
-  // Open it on the server under test whatever base URL the server was given.
-  return new URL(new URL(link).pathname + new URL(link).search, process.env.TREMPLIN_E2E_BASE_URL).toString();
 }
 
 async function signUpAndVerify(page: Page, name: string, email: string) {

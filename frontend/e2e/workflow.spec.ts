@@ -17,7 +17,8 @@ async function login(browser: Browser, email: string, target: string): Promise<P
 
 /** The id of demo application a2, read as its applicant would. */
 async function demoA2(): Promise<number> {
-  const api = await request.newContext({ baseURL });
+  // Writes must come from the site: send the Origin a browser would.
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL } });
   const r = await api.post('/api/v1/auth/login', { data: { email: 'porteuse@demo.tremplin.fr', password: demoPassword } });
   expect(r.ok()).toBe(true);
   const list = (await (await api.get('/api/v1/me/applications')).json()) as { items: { id: number; title: string }[] };

@@ -25,6 +25,7 @@ export const pageRoutes: RouteObject[] = [
   { path: 'connexion', lazy: page(() => import('./pages/account/LoginPage')) },
   { path: 'mot-de-passe-oublie', lazy: page(() => import('./pages/account/ForgotPasswordPage')) },
   { path: 'reinitialiser-mot-de-passe', lazy: page(() => import('./pages/account/ResetPasswordPage')) },
+  { path: 'debloquer-connexion', lazy: page(() => import('./pages/account/UnlockLoginPage')) },
   { path: 'compte', lazy: page(() => import('./pages/account/AccountPage')) },
   { path: 'organisations', lazy: page(() => import('./pages/organisations/MyOrganisationsPage')) },
   { path: 'organisations/nouvelle', lazy: page(() => import('./pages/organisations/OrganisationCreatePage')) },

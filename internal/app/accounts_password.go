@@ -100,7 +100,7 @@ func (a *App) ResetPassword(ctx context.Context, actor *Actor, token, newPasswor
 		if err != nil {
 			return err
 		}
-		if err := a.DB.ThrottleClear(ctx, tx, "acct:"+u.Email); err != nil {
+		if _, err := a.DB.ThrottleClearAccount(ctx, tx, u.Email); err != nil {
 			return err
 		}
 		if err := a.DB.Audit(ctx, tx, asUser(actor, u), "user", fmt.Sprint(u.ID), "password_reset", map[string]any{"sessions_ended": n}); err != nil {
@@ -166,8 +166,8 @@ func (a *App) ChangePassword(ctx context.Context, actor *Actor, in ChangePasswor
 }
 
 // confirmPassword re-checks the signed-in user's password before a sensitive
-// act. Failures count towards the account's login lock, so a stolen session
-// cannot be used to guess the password.
+// act. Failures are throttled like sign-ins from this client, so a stolen
+// session cannot be used to guess the password.
 func (a *App) confirmPassword(ctx context.Context, actor *Actor, field, pw string) (*domain.User, error) {
 	if !actor.Signed() {
 		return nil, errSessionExpired
@@ -176,20 +176,24 @@ func (a *App) confirmPassword(ctx context.Context, actor *Actor, field, pw strin
 	if err != nil {
 		return nil, err
 	}
-	key := "acct:" + u.Email
-	if err := a.checkThrottle(ctx, key); err != nil {
+	client, err := a.loginClientOf(ctx, u.Email, u, actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.admitLogin(ctx, client); err != nil {
 		return nil, err
 	}
 	if _, err := password.Verify(u.PasswordHash, pw, password.Default); err != nil {
 		txErr := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			if _, err := a.recordFailure(ctx, tx, map[string]int{key: accountFreeFailures}); err != nil {
+			if err := a.DB.Audit(ctx, tx, actor.Audit(), "user", fmt.Sprint(u.ID), "password_confirmation_failed", map[string]any{"field": field}); err != nil {
 				return err
 			}
-			return a.DB.Audit(ctx, tx, actor.Audit(), "user", fmt.Sprint(u.ID), "password_confirmation_failed", map[string]any{"field": field})
+			return a.loginFailed(ctx, tx, actor, client, u)
 		})
 		if txErr != nil {
 			return nil, txErr
 		}
+		a.committed()
 		return nil, domain.Invalid("Mot de passe incorrect.", domain.FieldError{Field: field, Code: "wrong_password", Message: "Mot de passe incorrect."})
 	}
 	return u, nil

@@ -22,6 +22,10 @@ type Actor struct {
 	IP         string
 	RequestID  string
 	UserAgent  string
+	// Device is the browser's device cookie, sent to the sign-in only: a
+	// browser the account signed in from before is throttled on its own
+	// failures (throttle.go).
+	Device string
 }
 
 // Anonymous returns an actor for an unauthenticated request.

@@ -56,6 +56,10 @@ type App struct {
 	// default the review assignments' due dates (reminders.go).
 	DueReviews func(ctx context.Context, tx bun.IDB, from, to time.Time) ([]ReviewDue, error)
 
+	// Sleep waits out the sign-in slow-down (throttle.go); nil waits for
+	// real. Tests replace it to see the delay without spending it.
+	Sleep func(ctx context.Context, d time.Duration) error
+
 	kinds    map[string]Kind
 	communes map[string]bool
 }

@@ -43,6 +43,8 @@ type LoginResult struct {
 	MFARequired   bool // TOTP enrolled: the code must be given before anything else
 	MFAEnrollment bool // an admin requires a second factor the user has not set up yet
 	ExpiresAt     time.Time
+	// Device is the device cookie to set: the browser's own, or a new one.
+	Device string
 }
 
 var errBadCredentials = &domain.Error{Code: domain.CodeUnauthenticated, Reason: "bad_credentials",
@@ -50,16 +52,21 @@ var errBadCredentials = &domain.Error{Code: domain.CodeUnauthenticated, Reason: 
 
 // Login checks a password and opens a session. oldSessionID (the cookie the
 // browser still had, if any) is ended: a new session id on every sign-in
-// prevents session fixation.
+// prevents session fixation. Failures are throttled (throttle.go).
 func (a *App) Login(ctx context.Context, actor *Actor, email, pw, oldSessionID string) (*LoginResult, error) {
 	email = domain.NormalizeEmail(email)
-	acctKey, ipKey := "acct:"+email, "ip:"+actor.IP
-	if err := a.checkThrottle(ctx, acctKey, ipKey); err != nil {
-		_ = a.auditAlone(ctx, actor, "user", "", "login_refused_locked", map[string]any{"email": email})
-		return nil, err
-	}
 	u, err := a.DB.UserByEmail(ctx, a.DB.DB, email)
 	if err != nil && domain.ErrorCode(err) != domain.CodeNotFound {
+		return nil, err
+	}
+	client, err := a.loginClientOf(ctx, email, u, actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.admitLogin(ctx, client); err != nil {
+		if domain.ErrorCode(err) == domain.CodeRateLimited {
+			_ = a.auditAlone(ctx, actor, "user", "", "login_refused_locked", map[string]any{"email": email})
+		}
 		return nil, err
 	}
 	var rehash bool
@@ -73,13 +80,7 @@ func (a *App) Login(ctx context.Context, actor *Actor, email, pw, oldSessionID s
 		}
 	}
 	if err != nil {
-		var locked bool
 		txErr := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			var err error
-			locked, err = a.recordFailure(ctx, tx, map[string]int{acctKey: accountFreeFailures, ipKey: ipFreeFailures})
-			if err != nil {
-				return err
-			}
 			objectID := ""
 			if u != nil {
 				objectID = fmt.Sprint(u.ID)
@@ -87,26 +88,41 @@ func (a *App) Login(ctx context.Context, actor *Actor, email, pw, oldSessionID s
 			if err := a.DB.Audit(ctx, tx, actor.Audit(), "user", objectID, "login_failed", map[string]any{"email": email}); err != nil {
 				return err
 			}
-			if locked {
-				return a.DB.Audit(ctx, tx, actor.Audit(), "user", objectID, "login_locked", map[string]any{"email": email})
-			}
-			return nil
+			return a.loginFailed(ctx, tx, actor, client, u)
 		})
 		if txErr != nil {
 			return nil, txErr
 		}
+		a.committed()
 		return nil, errBadCredentials
 	}
 	if u.EmailVerifiedAt == nil {
 		return nil, &domain.Error{Code: domain.CodeForbidden, Reason: "email_not_verified",
 			Message: "Votre adresse e-mail n'est pas encore confirmée. Cliquez sur le lien reçu par e-mail (ou demandez-en un nouveau)."}
 	}
+	if rehash {
+		// Parameters were raised since this hash was made: upgrade it now that we know the password.
+		if u.PasswordHash, err = password.Hash(pw, password.Default); err != nil {
+			return nil, err
+		}
+	}
+	return a.openSession(ctx, actor, u, client, rehash, oldSessionID)
+}
+
+// openSession starts the session of a user whose password was accepted;
+// the client's failures are forgotten and its browser becomes known to the
+// account.
+func (a *App) openSession(ctx context.Context, actor *Actor, u *domain.User, client *loginClient, rehash bool, oldSessionID string) (*LoginResult, error) {
 	token, hash := newSecret(cookiePrefix)
 	csrf, _ := newSecret("")
+	device := actor.Device
+	if !wellFormedDevice(device) {
+		device, _ = newSecret(devicePrefix)
+	}
 	now := a.Now()
 	s := &store.Session{ID: hash, UserID: u.ID, CSRFToken: csrf, MFAPassed: u.TOTPEnabledAt == nil && !u.MFARequired,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionMax), IP: actor.IP, UserAgent: truncate(actor.UserAgent, 300)}
-	err = a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if oldSessionID != "" {
 			if err := a.DB.DeleteSession(ctx, tx, oldSessionID); err != nil {
 				return err
@@ -115,28 +131,27 @@ func (a *App) Login(ctx context.Context, actor *Actor, email, pw, oldSessionID s
 		if err := a.DB.InsertSession(ctx, tx, s); err != nil {
 			return err
 		}
-		if err := a.DB.ThrottleClear(ctx, tx, acctKey); err != nil {
+		// Only this client's record: the account's slow-down stays while
+		// someone else may still be guessing.
+		if err := a.DB.ThrottleClear(ctx, tx, client.pair); err != nil {
+			return err
+		}
+		if err := a.DB.RememberDevice(ctx, tx, hashSecret(device), u.ID, now); err != nil {
 			return err
 		}
 		if rehash {
-			// Parameters were raised since this hash was made: upgrade it now that we know the password.
-			h, err := password.Hash(pw, password.Default)
-			if err != nil {
-				return err
-			}
-			u.PasswordHash = h
 			if err := a.DB.UpdateUserFields(ctx, tx, u, "password_hash"); err != nil {
 				return err
 			}
 		}
 		return a.DB.Audit(ctx, tx, store.AuditContext{ActorID: &u.ID, Actor: u.Email, IP: actor.IP, RequestID: actor.RequestID},
-			"user", fmt.Sprint(u.ID), "login", map[string]any{"mfa_pending": !s.MFAPassed})
+			"user", fmt.Sprint(u.ID), "login", map[string]any{"mfa_pending": !s.MFAPassed, "known_device": client.known})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &LoginResult{Token: token, CSRFToken: csrf, User: u, MFARequired: u.TOTPEnabledAt != nil,
-		MFAEnrollment: u.TOTPEnabledAt == nil && u.MFARequired, ExpiresAt: s.ExpiresAt}, nil
+		MFAEnrollment: u.TOTPEnabledAt == nil && u.MFARequired, ExpiresAt: s.ExpiresAt, Device: device}, nil
 }
 
 // auditAlone writes one audit row in its own transaction (security events

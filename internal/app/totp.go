@@ -175,12 +175,12 @@ func (a *App) VerifyTOTP(ctx context.Context, actor *Actor, code string) error {
 		return err
 	}
 	err = a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		locked, err := a.recordFailure(ctx, tx, map[string]int{key: mfaFreeFailures})
+		rows, err := a.recordFailure(ctx, tx, counter{key: key, free: mfaFreeFailures})
 		if err != nil {
 			return err
 		}
 		action := "mfa_failed"
-		if locked {
+		if rows[0].LockedUntil != nil && rows[0].LockedUntil.After(a.Now()) {
 			action = "mfa_locked"
 		}
 		return a.DB.Audit(ctx, tx, actor.Audit(), "user", fmt.Sprint(actor.ID()), action, nil)

@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -31,6 +32,10 @@ type Config struct {
 	SMTPURL     string
 	MailFrom    string
 	LogLevel    string
+
+	// TrustedProxies are the addresses (IPs or CIDRs) whose X-Forwarded-For
+	// is believed; empty means the socket address is the client.
+	TrustedProxies []string
 	// Demo seeds the demo data at start when the database is empty (embedded default: on).
 	Demo bool
 	// ShutdownTimeout bounds the drain of requests and jobs at stop.
@@ -81,6 +86,11 @@ var options = []option{
 		}
 		c.BaseURL = strings.TrimRight(v, "/")
 		return nil
+	}},
+	{"TREMPLIN_TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs of the reverse proxies whose X-Forwarded-For gives the client address (default: none, the socket address is the client)", func(c *Config, v string) error {
+		proxies, err := parseProxies(v)
+		c.TrustedProxies = proxies
+		return err
 	}},
 	{"DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty = embedded SQLite", func(c *Config, v string) error {
 		if v == "" {
@@ -236,6 +246,56 @@ func Load(lookup func(string) (string, bool)) (*Config, error) {
 		c.BaseURL = "http://" + c.Addr
 	}
 	return c, nil
+}
+
+// parseProxies validates a comma list of IPs and CIDRs and returns them in
+// canonical form. A typo must stop the start: a list that silently trusted
+// nobody would throttle every user behind the proxy as one client.
+func parseProxies(v string) ([]string, error) {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if strings.Contains(item, "/") {
+			p, err := netip.ParsePrefix(item)
+			if err != nil {
+				return nil, fmt.Errorf("must list IP addresses or CIDR blocks, got %q", item)
+			}
+			out = append(out, p.Masked().String())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil || a.Zone() != "" {
+			return nil, fmt.Errorf("must list IP addresses or CIDR blocks, got %q", item)
+		}
+		out = append(out, a.Unmap().String())
+	}
+	return out, nil
+}
+
+// Origin is the scheme, host and port of BaseURL (the default port left
+// out), as a browser writes it in the Origin header.
+func (c *Config) Origin() string { return OriginOf(c.BaseURL) }
+
+// OriginOf returns the origin of an absolute URL ("" when it has none).
+func OriginOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return scheme + "://" + host
 }
 
 // Secure reports whether the site is served over HTTPS (Secure cookies, HSTS).

@@ -21,20 +21,47 @@ func TestDefaultsAreEmbedded(t *testing.T) {
 	require.Equal(t, []string{"SQLite", "Redis", "S3", "mail-to-log"}, c.Embedded())
 	require.True(t, c.Demo)
 	require.False(t, c.Secure())
+	require.Empty(t, c.TrustedProxies, "no proxy is trusted unless named")
+	require.Equal(t, "http://127.0.0.1:8080", c.Origin())
+}
+
+func TestTrustedProxiesAreCanonical(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(env(map[string]string{"TREMPLIN_TRUSTED_PROXIES": " 127.0.0.1/32, 10.1.2.3/8 ,::1,, ::ffff:192.0.2.7"}))
+	require.NoError(t, err)
+	require.Equal(t, []string{"127.0.0.1/32", "10.0.0.0/8", "::1", "192.0.2.7"}, c.TrustedProxies)
+	for _, bad := range []string{"10.0.0.0/33", "localhost", "10.0.0.1-10.0.0.9", "fe80::1%eth0"} {
+		_, err := config.Load(env(map[string]string{"TREMPLIN_TRUSTED_PROXIES": bad}))
+		require.ErrorContains(t, err, "TREMPLIN_TRUSTED_PROXIES", bad)
+	}
+}
+
+func TestOriginOfTheBaseURL(t *testing.T) {
+	t.Parallel()
+	for base, origin := range map[string]string{
+		"https://AAP.seinesaintdenis.fr:443/tremplin/": "https://aap.seinesaintdenis.fr",
+		"http://localhost:5173":                        "http://localhost:5173",
+		"http://[::1]:80":                              "http://[::1]",
+	} {
+		c, err := config.Load(env(map[string]string{"TREMPLIN_BASE_URL": base}))
+		require.NoError(t, err)
+		require.Equal(t, origin, c.Origin(), base)
+	}
 }
 
 func TestInvalidValuesNameTheVariable(t *testing.T) {
 	t.Parallel()
 	cases := map[string]map[string]string{
-		"DATABASE_URL":      {"DATABASE_URL": "mysql://x"},
-		"REDIS_URL":         {"REDIS_URL": "localhost:6379"},
-		"S3_USE_TLS":        {"S3_USE_TLS": "maybe"},
-		"S3_ENDPOINT":       {"S3_ENDPOINT": "http://minio:9000", "S3_ACCESS_KEY": "a", "S3_SECRET_KEY": "b"},
-		"TREMPLIN_ADDR":     {"TREMPLIN_ADDR": "nope"},
-		"SMTP_URL":          {"SMTP_URL": "http://mail"},
-		"MAIL_FROM":         {"MAIL_FROM": "not an address"},
-		"TREMPLIN_BASE_URL": {"TREMPLIN_BASE_URL": "ftp://x"},
-		"S3_ACCESS_KEY":     {"S3_ENDPOINT": "127.0.0.1:9000"},
+		"DATABASE_URL":             {"DATABASE_URL": "mysql://x"},
+		"REDIS_URL":                {"REDIS_URL": "localhost:6379"},
+		"S3_USE_TLS":               {"S3_USE_TLS": "maybe"},
+		"S3_ENDPOINT":              {"S3_ENDPOINT": "http://minio:9000", "S3_ACCESS_KEY": "a", "S3_SECRET_KEY": "b"},
+		"TREMPLIN_ADDR":            {"TREMPLIN_ADDR": "nope"},
+		"SMTP_URL":                 {"SMTP_URL": "http://mail"},
+		"MAIL_FROM":                {"MAIL_FROM": "not an address"},
+		"TREMPLIN_BASE_URL":        {"TREMPLIN_BASE_URL": "ftp://x"},
+		"TREMPLIN_TRUSTED_PROXIES": {"TREMPLIN_TRUSTED_PROXIES": "10.0.0.1, proxy.local"},
+		"S3_ACCESS_KEY":            {"S3_ENDPOINT": "127.0.0.1:9000"},
 	}
 	for name, vars := range cases {
 		_, err := config.Load(env(vars))

@@ -2,12 +2,16 @@ package httpapi
 
 import (
 	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/domain"
 )
 
@@ -17,6 +21,7 @@ const (
 	ctxCSRF       = "tremplin.csrf"
 	ctxStaleLogin = "tremplin.stale_session"
 	sessionCookie = "tremplin_session"
+	deviceCookie  = "tremplin_device"
 )
 
 // actorOf returns the request's actor (anonymous when not signed in).
@@ -65,6 +70,55 @@ func (s *Server) identify() gin.HandlerFunc {
 	}
 }
 
+var errCrossOrigin = &domain.Error{Code: domain.CodeForbidden, Reason: "cross_origin",
+	Message: "Requête refusée : elle ne provient pas du site Tremplin. Rechargez la page depuis l'adresse habituelle du site et réessayez."}
+
+// fromOurOrigin reports whether a write comes from a page of the site
+// (TREMPLIN_BASE_URL). It guards every write that a browser could send with
+// ambient credentials — the session cookie, or the sign-in that sets it —
+// so only bearer-token calls are exempt. Browsers send Origin on every
+// write; Referer stands in when a privacy setting removed it; with neither,
+// only a browser's own Sec-Fetch-Site saying same-origin (or "none": typed
+// by the user) is believed, and anything else (a script without those
+// headers) must send an Origin like a browser does.
+func (s *Server) fromOurOrigin(r *http.Request) bool {
+	if o := r.Header.Get("Origin"); o != "" {
+		return s.isOurOrigin(config.OriginOf(o))
+	}
+	if ref := r.Header.Get("Referer"); ref != "" {
+		return s.isOurOrigin(config.OriginOf(ref))
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return true
+	}
+	return false
+}
+
+// isOurOrigin compares an origin with the site's. On a loopback base URL
+// (development, tests) any loopback name of the same port is the same
+// server: nothing else can listen there.
+func (s *Server) isOurOrigin(origin string) bool {
+	if origin == "" {
+		return false // "null" (sandboxed frame, file://) or garbage
+	}
+	if origin == s.origin {
+		return true
+	}
+	want, err1 := url.Parse(s.origin)
+	got, err2 := url.Parse(origin)
+	return err1 == nil && err2 == nil && want.Scheme == got.Scheme && want.Port() == got.Port() &&
+		isLoopback(want.Hostname()) && isLoopback(got.Hostname())
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 func isMutating(method string) bool {
 	return method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions
 }
@@ -83,6 +137,14 @@ func (s *Server) authorize(r Route) []gin.HandlerFunc {
 			// another site is refused whatever the credentials.
 			if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
 				fail(c, &domain.Error{Code: domain.CodeForbidden, Reason: "cross_site", Message: "Requête refusée : elle provient d'un autre site."})
+				return
+			}
+			if actor.TokenID == 0 && !s.fromOurOrigin(c.Request) {
+				// Logged for operators: a TREMPLIN_BASE_URL that is not the
+				// address users type refuses every write.
+				slog.Warn("write refused: not from the site's origin", "origin", c.GetHeader("Origin"),
+					"referer_origin", config.OriginOf(c.GetHeader("Referer")), "expected", s.origin, "request_id", requestID(c))
+				fail(c, errCrossOrigin)
 				return
 			}
 			if actor.SessionID != "" {
@@ -135,4 +197,11 @@ func (s *Server) setSessionCookie(c *gin.Context, token string, maxAge int) {
 func (s *Server) clearSessionCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.deps.Config.Secure(), SameSite: http.SameSiteLaxMode})
+}
+
+// setDeviceCookie remembers the browser for the sign-in throttle
+// (app.DeviceTTL). It is not a credential; only the sign-in routes see it.
+func (s *Server) setDeviceCookie(c *gin.Context, token string) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: deviceCookie, Value: token, Path: "/api/v1/auth", MaxAge: int(app.DeviceTTL.Seconds()),
+		HttpOnly: true, Secure: s.deps.Config.Secure(), SameSite: http.SameSiteStrictMode})
 }

@@ -151,6 +151,8 @@ func init() {
 			Call: at("/api/v1/auth/password/forgot", map[string]string{"email": "personne@matrix.test"})},
 		matrixRow{Method: "POST", Route: "/api/v1/auth/password/reset", Case: "unknown link", Want: wants(bad, bad, nil),
 			Call: at("/api/v1/auth/password/reset", map[string]string{"token": "inconnu", "password": "Une phrase de passe solide"})},
+		matrixRow{Method: "POST", Route: "/api/v1/auth/unlock", Case: "unknown link", Want: wants(bad, bad, nil),
+			Call: at("/api/v1/auth/unlock", map[string]string{"token": "inconnu"})},
 		matrixRow{Method: "PATCH", Route: "/api/v1/me", Case: "self", Want: self(ok), Call: clone("/api/v1/me", map[string]string{"name": "Nom changé"})},
 		matrixRow{Method: "POST", Route: "/api/v1/me/password", Case: "self", Want: self(noBody),
 			Call: clone("/api/v1/me/password", map[string]string{"current_password": demo.Password, "new_password": "Une phrase toute neuve"})},

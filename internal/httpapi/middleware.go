@@ -95,14 +95,15 @@ func (m *httpMetrics) middleware() gin.HandlerFunc {
 	}
 }
 
-// securityHeaders sets the headers every response carries. The CSP allows no
-// inline script; inline styles are allowed because charts and the map set
-// element styles from JavaScript.
-func securityHeaders(secure bool) gin.HandlerFunc {
+// securityHeaders sets the headers every response carries, before the
+// router runs: gin answers some requests (a trailing-slash redirect) without
+// running any middleware. The CSP allows no inline script; inline styles are
+// allowed because charts and the map set element styles from JavaScript.
+func securityHeaders(secure bool, next http.Handler) http.Handler {
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
 		"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-	return func(c *gin.Context) {
-		h := c.Writer.Header()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
 		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
@@ -112,8 +113,11 @@ func securityHeaders(secure bool) gin.HandlerFunc {
 		if secure {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
-		c.Next()
-	}
+		// gin prefixes its redirects with this header; Tremplin is served
+		// from the root, so a client's value would only send users elsewhere.
+		r.Header.Del("X-Forwarded-Prefix")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ioDeadlines bounds how long a client may take to send a body or read a

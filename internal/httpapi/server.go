@@ -37,6 +37,7 @@ type Server struct {
 	app    *app.App
 	engine *gin.Engine
 	routes []Route
+	origin string // of TREMPLIN_BASE_URL: where browser writes must come from
 }
 
 // New builds the router with every route registered.
@@ -48,14 +49,25 @@ func New(d Deps) *Server {
 	// on, a goroutine a query left behind (database/sql watches ctx.Done())
 	// would read a recycled request. Handlers pass c.Request.Context().
 	e.ContextWithFallback = false
-	// The API sits behind at most one local proxy; client IPs come from the socket otherwise.
-	_ = e.SetTrustedProxies([]string{"127.0.0.1", "::1"})
+	// The client address keys login throttling and the audit trail, so a
+	// forwarded header is believed only from the proxies named in
+	// TREMPLIN_TRUSTED_PROXIES; with none, the socket address is the client.
+	// X-Real-IP is not read: a proxy that sets only X-Forwarded-For would let
+	// a client's own X-Real-IP through.
+	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	var proxies []string
+	if len(d.Config.TrustedProxies) > 0 {
+		proxies = d.Config.TrustedProxies
+	}
+	if err := e.SetTrustedProxies(proxies); err != nil {
+		panic(err) // config.Load validated the list
+	}
 	if d.Metrics == nil {
 		d.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{deps: d, app: d.App, engine: e}
+	s := &Server{deps: d, app: d.App, engine: e, origin: d.Config.Origin()}
 	m := newHTTPMetrics(d.Metrics)
-	e.Use(requestIDs(), recovery(), accessLog(), m.middleware(), securityHeaders(d.Config.Secure()), s.identify())
+	e.Use(requestIDs(), recovery(), accessLog(), m.middleware(), s.identify())
 	e.NoRoute(s.noRoute)
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, &domain.Error{Code: domain.CodeInvalid, Reason: "method_not_allowed",
@@ -93,8 +105,10 @@ func New(d Deps) *Server {
 	return s
 }
 
-// Handler is the http.Handler to serve.
-func (s *Server) Handler() http.Handler { return s.engine }
+// Handler is the http.Handler to serve: the router behind the security
+// headers, set before gin runs so that its own answers (trailing-slash
+// redirects) carry them too.
+func (s *Server) Handler() http.Handler { return securityHeaders(s.deps.Config.Secure(), s.engine) }
 
 func jsonEncode(w http.ResponseWriter, v any) error {
 	enc := json.NewEncoder(w)

@@ -57,6 +57,7 @@ func (s *Server) registerSession() {
 				return
 			}
 			actor := actorOf(c)
+			actor.Device, _ = c.Cookie(deviceCookie)
 			old, _ := c.Cookie(sessionCookie)
 			res, err := s.app.Login(c.Request.Context(), actor, req.Email, req.Password, app.SessionIDFromCookie(old))
 			if err != nil {
@@ -69,6 +70,7 @@ func (s *Server) registerSession() {
 				return
 			}
 			s.setSessionCookie(c, res.Token, int(app.SessionMax.Seconds()))
+			s.setDeviceCookie(c, res.Device)
 			// Describe the new session exactly as /auth/me will.
 			fresh := app.Anonymous(actor.IP, actor.RequestID)
 			if _, err := s.app.AuthenticateSession(c.Request.Context(), fresh, res.Token); err != nil {
@@ -76,6 +78,21 @@ func (s *Server) registerSession() {
 				return
 			}
 			ok(c, http.StatusOK, s.me(fresh, res.CSRFToken))
+		}})
+	s.handle(Route{Method: http.MethodPost, Path: "/api/v1/auth/unlock", Permission: Public, Tag: "compte",
+		Summary: "Déblocage de la connexion par le lien reçu après des tentatives échouées (usage unique, 24 h) ; ne connecte personne",
+		Request: tokenRequest{}, Response: linkResult{},
+		Handler: func(c *gin.Context) {
+			var req tokenRequest
+			if !bindJSON(c, &req) {
+				return
+			}
+			u, err := s.app.UnlockLogin(c.Request.Context(), actorOf(c), req.Token)
+			if err != nil {
+				fail(c, err)
+				return
+			}
+			ok(c, http.StatusOK, linkResult{Email: u.Email})
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/auth/me", Permission: SignedIn, AllowMFAPending: true, Tag: "compte",
 		Summary: "Utilisateur connecté, ses rôles, ses permissions et le jeton CSRF", Response: meResponse{},

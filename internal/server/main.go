@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -186,13 +187,18 @@ func (m *Main) Listen() error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(m.DB.DB.DB, "tremplin"))
 	m.registerQueueMetrics(reg)
-	ready := map[string]httpapi.Pinger{"database": m.DB, "redis": m.Queue, "s3": m.Blobs}
-	m.HTTP = httpapi.New(httpapi.Deps{Config: m.Config, App: m.App, Ready: ready, Frontend: m.Frontend, Metrics: reg})
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("TREMPLIN_ADDR: %w", err)
 	}
 	m.listener = ln
+	if m.Config.BaseURL == "http://"+m.Config.Addr && strings.HasSuffix(m.Config.Addr, ":0") {
+		// The base URL was derived from an address picking a free port
+		// (tests): the site's origin is the port actually bound.
+		m.Config.BaseURL = m.URL()
+	}
+	ready := map[string]httpapi.Pinger{"database": m.DB, "redis": m.Queue, "s3": m.Blobs}
+	m.HTTP = httpapi.New(httpapi.Deps{Config: m.Config, App: m.App, Ready: ready, Frontend: m.Frontend, Metrics: reg})
 	m.httpServer = &http.Server{
 		Handler:           m.HTTP.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -31,8 +31,8 @@ func TestShutdownDrainsInFlightRequests(t *testing.T) {
 	defer conn.Close()
 	body := `{"email":"personne@exemple.fr","password":"mot de passe"}`
 	// Send the headers and half of the body: the request is in flight.
-	_, err = fmt.Fprintf(conn, "POST /api/v1/auth/login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
-		addr, len(body), body[:10])
+	_, err = fmt.Fprintf(conn, "POST /api/v1/auth/login HTTP/1.1\r\nHost: %s\r\nOrigin: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		addr, s.URL(), len(body), body[:10])
 	require.NoError(t, err)
 	// The server must have read the headers (the connection is then "active"
 	// and Shutdown waits for it); nothing observable says so, hence the pause.

@@ -16,9 +16,11 @@ import (
 const (
 	PurposeVerifyEmail   = "verify_email"
 	PurposeResetPassword = "reset_password"
+	PurposeUnlockLogin   = "unlock_login"
 )
 
-// UserToken is a single-use link (e-mail verification, password reset).
+// UserToken is a single-use link (e-mail verification, password reset,
+// sign-in unlock).
 // Only the SHA-256 of the token is stored.
 type UserToken struct {
 	bun.BaseModel `bun:"table:user_tokens,alias:ut"`
@@ -252,8 +254,9 @@ func (db *DB) CallExists(ctx context.Context, tx bun.IDB, id int64) (bool, error
 }
 
 // EraseUserData deletes what an anonymised account must not keep: sessions,
-// single-use links, access tokens, grants, login-throttle records and the
-// pending invitations addressed to it, and the name on its messages and notes.
+// single-use links, access tokens, grants, login-throttle records, the
+// browsers it signed in from and the pending invitations addressed to it,
+// and the name on its messages and notes.
 // The users row itself is updated by the caller.
 func (db *DB) EraseUserData(ctx context.Context, tx bun.IDB, userID int64, email string) error {
 	steps := []func() error{
@@ -274,7 +277,11 @@ func (db *DB) EraseUserData(ctx context.Context, tx bun.IDB, userID int64, email
 			return err
 		},
 		func() error {
-			_, err := tx.NewDelete().Model((*Throttle)(nil)).Where("key = ?", "acct:"+email).Exec(ctx)
+			_, err := tx.NewDelete().Model((*Throttle)(nil)).Where("account = ?", email).Exec(ctx)
+			return err
+		},
+		func() error {
+			_, err := tx.NewDelete().Model((*LoginDevice)(nil)).Where("user_id = ?", userID).Exec(ctx)
 			return err
 		},
 		func() error {

@@ -180,7 +180,11 @@ func login(base string) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}}
 	body := fmt.Sprintf(`{"email":"cheffe.projet@demo.tremplin.fr","password":%q}`, demo.Password)
-	resp, err := c.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/auth/login", strings.NewReader(body))
+	check(err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", base) // writes must come from the site, as a browser's do
+	resp, err := c.Do(req)
 	check(err)
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()

@@ -230,6 +230,7 @@ func viaAPI(c *http.Client, base string, appID int64, file string, size int64) (
 	req.ContentLength = size
 	req.Header.Set("Content-Type", "application/pdf")
 	req.Header.Set("X-CSRF-Token", csrf)
+	req.Header.Set("Origin", base)
 	start := time.Now()
 	resp, err := c.Do(req)
 	if err != nil {
@@ -258,7 +259,13 @@ func login(base string) (*http.Client, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	body := fmt.Sprintf(`{"email":"porteur@demo.tremplin.fr","password":%q}`, demo.Password)
-	resp, err := c.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/auth/login", strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", base) // writes must come from the site, as a browser's do
+	resp, err := c.Do(req)
 	if err != nil {
 		return nil, err
 	}

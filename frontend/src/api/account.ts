@@ -91,6 +91,7 @@ export const resendVerification = (email: string) => apiPost<Notice>('/auth/veri
 export const forgotPassword = (email: string) => apiPost<Notice>('/auth/password/forgot', { email });
 export const resetPassword = (token: string, password: string) =>
   apiPost<{ email: string }>('/auth/password/reset', { token, password });
+export const unlockLogin = (token: string) => apiPost<{ email: string }>('/auth/unlock', { token });
 export const login = (email: string, password: string) => apiPost<Me>('/auth/login', { email, password });
 export const verifyTotp = (code: string) => apiPost<Me>('/auth/totp', { code });
 

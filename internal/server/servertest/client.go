@@ -21,7 +21,7 @@ type Client struct {
 	HTTP   *http.Client
 	CSRF   string
 	Bearer string
-	Header http.Header // extra headers for every request
+	Header http.Header // extra headers for every request ("Origin": nil sends none)
 }
 
 // Response is a decoded answer.
@@ -91,6 +91,9 @@ func (c *Client) Send(req *http.Request) *Response {
 	c.t.Helper()
 	for k, v := range c.Header {
 		req.Header[k] = v
+	}
+	if _, set := req.Header["Origin"]; !set && req.Method != http.MethodGet && req.Method != http.MethodHead {
+		req.Header.Set("Origin", c.s.URL()) // as a browser does on every write from the page
 	}
 	if c.CSRF != "" && req.Method != http.MethodGet && req.Header.Get("X-CSRF-Token") == "" {
 		req.Header.Set("X-CSRF-Token", c.CSRF)

@@ -109,11 +109,13 @@ func Start(t testing.TB, o Options) *Server {
 		out.Demo, err = demo.Seed(ctx, m.App)
 		require.NoError(t, err)
 	}
+	// Listen first: it settles the base URL (the port bound) before the
+	// worker and the relay start reading the configuration.
+	require.NoError(t, m.Listen())
 	if !o.NoWorker {
 		require.NoError(t, m.StartWorker())
 	}
 	m.StartRelay()
-	require.NoError(t, m.Listen())
 	return out
 }
 
