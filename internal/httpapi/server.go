@@ -26,17 +26,19 @@ type Pinger interface {
 type Deps struct {
 	Config   *config.Config
 	App      *app.App
-	Ready    map[string]Pinger // "database", "redis", "s3"
+	Ready    map[string]Pinger // what serving needs ("database", "s3"): /readyz fails without it
+	Reported map[string]Pinger // checked and shown by /readyz without failing it ("redis")
 	Frontend fs.FS             // the built front end (frontend/dist); nil serves none
 	Metrics  *prometheus.Registry
 }
 
 // Server is the router and its route table.
 type Server struct {
-	deps   Deps
-	app    *app.App
-	engine *gin.Engine
-	routes []Route
+	deps     Deps
+	app      *app.App
+	engine   *gin.Engine
+	routes   []Route
+	inflight inflight
 }
 
 // New builds the router with every route registered.
@@ -53,9 +55,9 @@ func New(d Deps) *Server {
 	if d.Metrics == nil {
 		d.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{deps: d, app: d.App, engine: e}
+	s := &Server{deps: d, app: d.App, engine: e, inflight: inflight{reqs: map[uint64]InFlight{}}}
 	m := newHTTPMetrics(d.Metrics)
-	e.Use(requestIDs(), recovery(), accessLog(), m.middleware(), securityHeaders(d.Config.Secure()), s.identify())
+	e.Use(requestIDs(), s.inflight.middleware(), recovery(), accessLog(), m.middleware(), securityHeaders(d.Config.Secure()), s.identify())
 	e.NoRoute(s.noRoute)
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, &domain.Error{Code: domain.CodeInvalid, Reason: "method_not_allowed",
@@ -64,7 +66,12 @@ func New(d Deps) *Server {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics())
+	// Metrics are served on a listener of their own (TREMPLIN_METRICS_ADDR),
+	// never here: this path must not fall through to the front end either.
+	e.GET("/metrics", func(c *gin.Context) {
+		writeProblem(c, http.StatusNotFound, &domain.Error{Code: domain.CodeNotFound, Reason: "no_route",
+			Message: "Aucune ressource à cette adresse."})
+	})
 	e.GET("/api/openapi.json", s.openapi)
 
 	s.registerSession()

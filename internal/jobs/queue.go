@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
@@ -75,6 +76,21 @@ func (q *Queue) registerQueues() {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	_ = q.rdb.SAdd(ctx, "asynq:queues", "critical", "default", "low").Err()
+}
+
+// outage names a failure to reach Redis as such (503 with a French message on
+// the admin screen, instead of a 500): the error says so, or Redis does not
+// answer a ping. Other errors pass through.
+func (q *Queue) outage(err error) error {
+	if err == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if store.Unreachable(err) || q.Ping(ctx) != nil {
+		return domain.Unavailable("La file de tâches", err)
+	}
+	return err
 }
 
 // Close releases the connections.
