@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -87,4 +88,21 @@ func TestWrittenMailsAreListedAsNotDelivered(t *testing.T) {
 	require.Equal(t, "written", items[0]["state"])
 	require.Equal(t, "exploitation@seinesaintdenis.fr", items[0]["recipient"])
 	require.Nil(t, items[0]["sent_at"])
+}
+
+// An upload or a download may take long (TREMPLIN_STREAM_TIMEOUT), not for
+// ever: a client that stalls is cut at the deadline.
+func TestStreamingRoutesHaveADeadline(t *testing.T) {
+	t.Parallel()
+	s := servertest.Start(t, servertest.Options{NoDemo: true, Env: map[string]string{"TREMPLIN_STREAM_TIMEOUT": "300ms"}})
+	admin := opsAdmin(t, s)
+	conn := admin.SlowUpload("/api/v1/admin/geo/communes", "application/geo+json", "upload-cale-0001", 5<<20, `{"type":`)
+	defer conn.Close()
+	start := time.Now()
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(20*time.Second)))
+	_, err := io.ReadAll(conn)
+	require.NoError(t, err, "the server closed the stalled upload's connection")
+	require.Less(t, time.Since(start), 10*time.Second)
+	require.Eventually(t, func() bool { return len(s.HTTP.InFlight()) == 0 }, 5*time.Second, 10*time.Millisecond,
+		"no goroutine is left serving it")
 }

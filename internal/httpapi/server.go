@@ -32,6 +32,9 @@ type Deps struct {
 	Metrics  *prometheus.Registry
 }
 
+// ctxStreamTimeout carries TREMPLIN_STREAM_TIMEOUT to ioDeadlines.
+const ctxStreamTimeout = "tremplin.stream_timeout"
+
 // Server is the router and its route table.
 type Server struct {
 	deps     Deps
@@ -57,6 +60,8 @@ func New(d Deps) *Server {
 	}
 	s := &Server{deps: d, app: d.App, engine: e, inflight: inflight{reqs: map[uint64]InFlight{}}}
 	m := newHTTPMetrics(d.Metrics)
+	streamTimeout := d.Config.StreamTimeout
+	e.Use(func(c *gin.Context) { c.Set(ctxStreamTimeout, streamTimeout) }) // read by ioDeadlines on streaming routes
 	e.Use(requestIDs(), s.inflight.middleware(), recovery(), accessLog(), m.middleware(), securityHeaders(d.Config.Secure()), s.identify())
 	e.NoRoute(s.noRoute)
 	e.NoMethod(func(c *gin.Context) {

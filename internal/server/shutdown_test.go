@@ -3,12 +3,8 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,21 +26,9 @@ func TestShutdownCutsWhatOutlivesTheDeadline(t *testing.T) {
 	_, err := server.CreateAdmin(context.Background(), s.DB, email, "Exploitation", pw)
 	require.NoError(t, err)
 	admin := s.Login(t, email, pw)
-	base, err := url.Parse(s.URL())
-	require.NoError(t, err)
-	var cookies []string
-	for _, c := range admin.HTTP.Jar.Cookies(base) {
-		cookies = append(cookies, c.Name+"="+c.Value)
-	}
-
 	// A slow upload: the headers and a few bytes of a 5 MiB map, then nothing.
-	conn, err := net.Dial("tcp", base.Host)
-	require.NoError(t, err)
+	conn := admin.SlowUpload("/api/v1/admin/geo/communes", "application/geo+json", "upload-lent-0001", 5<<20, `{"type":`)
 	defer conn.Close()
-	_, err = fmt.Fprintf(conn, "POST /api/v1/admin/geo/communes HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"+
-		"X-Request-ID: upload-lent-0001\r\nContent-Type: application/geo+json\r\nContent-Length: %d\r\n\r\n{\"type\":",
-		base.Host, strings.Join(cookies, "; "), admin.CSRF, 5<<20)
-	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		for _, r := range s.HTTP.InFlight() {
 			if r.RequestID == "upload-lent-0001" {
