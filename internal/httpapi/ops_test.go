@@ -2,8 +2,10 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,4 +107,23 @@ func TestStreamingRoutesHaveADeadline(t *testing.T) {
 	require.Less(t, time.Since(start), 10*time.Second)
 	require.Eventually(t, func() bool { return len(s.HTTP.InFlight()) == 0 }, 5*time.Second, 10*time.Millisecond,
 		"no goroutine is left serving it")
+}
+
+// A client that goes away mid-upload leaves nothing: no document, no object,
+// no incomplete upload in S3 (the parts already sent are aborted).
+func TestInterruptedUploadKeepsNothing(t *testing.T) {
+	t.Parallel()
+	f := newDocFixture(t, servertest.Options{})
+	path := fmt.Sprintf("/api/v1/applications/%d/documents?slot=statuts&filename=statuts.pdf", f.appID)
+	conn := f.owner.SlowUpload(path, "application/pdf", "upload-coupe-0001", 20<<20, docSamePDF+strings.Repeat("x", 1<<20))
+	require.Eventually(t, func() bool { return len(f.s.HTTP.InFlight()) == 1 }, 5*time.Second, 10*time.Millisecond)
+	require.NoError(t, conn.Close())
+	require.Eventually(t, func() bool { return len(f.s.HTTP.InFlight()) == 0 }, 10*time.Second, 10*time.Millisecond)
+	rows, objects := f.stored(t)
+	require.Zero(t, rows)
+	require.Zero(t, objects)
+	for u := range f.s.Blobs.Client().ListIncompleteUploads(context.Background(), f.s.Blobs.Bucket(), "applications/", true) {
+		require.NoError(t, u.Err)
+		require.Failf(t, "incomplete upload left", "%s", u.Key)
+	}
 }

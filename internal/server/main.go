@@ -145,7 +145,7 @@ func (m *Main) StartWorker() error {
 	m.Worker = jobs.NewWorker(m.Queue, max(4, runtime.NumCPU()*2), workerGrace(m.Config.ShutdownTimeout))
 	m.Worker.Handle(jobs.TypeSendMail, jobs.HandleSendMailOnce(m.DB, m.Mailer))
 	m.Worker.Handle(app.TaskCloseCall, jobs.HandleJSON(m.App.RunCallClosing))
-	m.Worker.Handle(jobs.TypeSweepDocuments, jobs.HandleSweepDocuments(m.App))
+	m.Worker.Handle(jobs.TypeSweepDocuments, jobs.HandleSweepDocuments(m.App, m.Blobs))
 	m.Worker.Handle(jobs.TypeDeliverReminder, jobs.HandleDeliverReminder(m.App, m.Mailer))
 	return m.Worker.Start()
 }
