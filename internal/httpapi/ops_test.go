@@ -85,7 +85,7 @@ func TestWrittenMailsAreListedAsNotDelivered(t *testing.T) {
 		}
 		r.JSON(t, &list)
 		items = list.Items
-		return len(items) > 0
+		return len(items) == 1 && items[0]["state"] != "sending"
 	}, 10*time.Second, 50*time.Millisecond)
 	require.Equal(t, "written", items[0]["state"])
 	require.Equal(t, "exploitation@seinesaintdenis.fr", items[0]["recipient"])
