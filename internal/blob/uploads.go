@@ -84,6 +84,9 @@ func (s *Store) SweepIncompleteUploads(ctx context.Context, now time.Time) (int,
 	n := 0
 	for u := range s.client.ListIncompleteUploads(ctx, s.bucket, "", true) {
 		if u.Err != nil {
+			if minio.ToErrorResponse(u.Err).Code == minio.NoSuchUpload {
+				break // gofakes3's answer for a bucket without uploads in progress
+			}
 			return n, mapErr(u.Err)
 		}
 		if u.Initiated.IsZero() || u.Initiated.After(cutoff) {

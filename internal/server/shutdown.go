@@ -38,19 +38,35 @@ func (m *Main) Shutdown(ctx context.Context) error {
 	}
 	if m.cancel != nil {
 		m.cancel()
-		select {
-		case <-m.relayDone:
-		case <-ctx.Done():
-		}
+		stopped(ctx, m.relayDone)
 	}
-	select {
-	case <-workerDone:
-	case <-ctx.Done():
+	if !stopped(ctx, workerDone) {
 		log.Warn("shutdown: deadline reached before the worker stopped; its running tasks return to the queue when their lease expires")
 		errs = append(errs, errors.New("worker stop: deadline reached"))
 	}
 	m.Close()
 	return errors.Join(errs...)
+}
+
+// stopped waits for done until ctx ends and reports whether it came; done
+// wins when both are ready (a select would pick one at random).
+func stopped(ctx context.Context, done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+	}
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
+	}
 }
 
 // cutRequests logs each request still running at the deadline, then closes
