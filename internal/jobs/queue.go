@@ -109,6 +109,16 @@ func (q *Queue) Enqueue(ctx context.Context, m *store.OutboxMessage) error {
 	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
 		return nil
 	}
+	return unreachable(err)
+}
+
+// unreachable names Redis out of reach as an outage (an admin's resend or
+// sweep answers 503 in French); unlike outage it sends no ping, the relay
+// calls it in a loop.
+func unreachable(err error) error {
+	if store.Unreachable(err) {
+		return domain.Unavailable("La file de tâches", err)
+	}
 	return err
 }
 

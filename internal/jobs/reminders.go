@@ -35,7 +35,7 @@ func (q *Queue) EnqueueReminder(ctx context.Context, taskID string, logID int64)
 	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
 		return nil
 	}
-	return err
+	return unreachable(err)
 }
 
 // EnqueueReminders enqueues deliveries with a few concurrent connections
