@@ -100,8 +100,10 @@ func run(args []string, stdin io.Reader, out, stderr io.Writer) int {
 	}
 	cfg, err := config.Load(os.LookupEnv)
 	if err != nil {
+		// A configuration error is a usage error (2), as for a bad flag: a
+		// supervisor that restarts on 1 need not retry what cannot work.
 		fmt.Fprintln(stderr, "tremplin:", err)
-		return 1
+		return 2
 	}
 	setupLogging(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

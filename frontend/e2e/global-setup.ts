@@ -32,6 +32,12 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The in-process stand-ins to allow: those whose backend variable is empty. */
+function embeddedFor(e: NodeJS.ProcessEnv): string {
+  const vars: [string, string | undefined][] = [['redis', e.REDIS_URL], ['s3', e.S3_ENDPOINT], ['mail', e.SMTP_URL]];
+  return vars.filter(([, v]) => !v).map(([word]) => word).join(',');
+}
+
 function tail(file: string, lines = 200): string {
   try {
     return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
@@ -146,7 +152,15 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   const logFile = path.join(workDir, 'server.log');
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, TREMPLIN_ADDR: `127.0.0.1:${port}`, TREMPLIN_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TREMPLIN_ADDR: `127.0.0.1:${port}`,
+    TREMPLIN_DATA_DIR: dataDir,
+    // On PostgreSQL the server refuses to start its own Redis, S3 or mail folder unless asked: the
+    // tests ask for those the environment does not provide.
+    TREMPLIN_EMBEDDED: process.env.TREMPLIN_EMBEDDED ?? embeddedFor(process.env),
+    TREMPLIN_METRICS_ADDR: '127.0.0.1:0',
+  };
 
   let server: ChildProcess | undefined;
   const cleanup = async () => {

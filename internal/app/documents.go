@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -185,7 +186,7 @@ func uploadReadError(err error) error {
 	if errors.As(err, &de) {
 		return de
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.Canceled) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.Canceled) || errors.Is(err, os.ErrDeadlineExceeded) {
 		return domain.Errorf(domain.CodeInvalid, "upload_interrupted", "L'envoi du fichier a été interrompu : recommencez.")
 	}
 	return domain.Internal(err)

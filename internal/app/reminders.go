@@ -633,7 +633,7 @@ func (a *App) DeliverReminder(ctx context.Context, mailer notify.Mailer, t Deliv
 		}
 		return err
 	}
-	return finish(store.MailSent, "")
+	return finish(store.MailDone(notify.Delivers(mailer)), "")
 }
 
 // SweepNow runs a sweep at an admin's request.
@@ -644,16 +644,18 @@ func (a *App) SweepNow(ctx context.Context, actor *Actor) (SweepStats, error) {
 	return a.SweepReminders(ctx, "")
 }
 
-// FailedMails lists e-mails that failed or whose fate is uncertain (admin screen).
+// FailedMails lists e-mails that failed, whose fate is uncertain, or that the
+// embedded mailer only wrote to a file (admin screen).
 func (a *App) FailedMails(ctx context.Context, actor *Actor) ([]store.MailLog, error) {
 	if !a.Can(actor, "queue:manage") {
 		return nil, domain.Errorf(domain.CodeForbidden, "forbidden", "Vous n'avez pas les droits nécessaires pour cette action.")
 	}
-	return a.DB.ListMailLog(ctx, []string{store.MailFailed, store.MailUncertain, store.MailSending}, 200)
+	return a.DB.ListMailLog(ctx, []string{store.MailFailed, store.MailUncertain, store.MailSending, store.MailWritten}, 200)
 }
 
-// ResendMail puts a failed or uncertain e-mail back in the queue (the admin
-// takes responsibility for a possible duplicate of an uncertain one).
+// ResendMail puts a failed, uncertain or only written e-mail back in the
+// queue (the admin takes responsibility for a possible duplicate of an
+// uncertain one).
 func (a *App) ResendMail(ctx context.Context, actor *Actor, id int64) error {
 	if !a.Can(actor, "queue:manage") {
 		return domain.Errorf(domain.CodeForbidden, "forbidden", "Vous n'avez pas les droits nécessaires pour cette action.")
@@ -672,7 +674,7 @@ func (a *App) ResendMail(ctx context.Context, actor *Actor, id int64) error {
 			return err
 		}
 		if !ok {
-			return domain.Errorf(domain.CodeConflict, "mail_not_failed", "Cet e-mail n'est ni en échec ni incertain.")
+			return domain.Errorf(domain.CodeConflict, "mail_not_failed", "Cet e-mail n'est ni en échec, ni incertain, ni seulement écrit dans un fichier.")
 		}
 		return a.DB.Audit(ctx, tx, actor.Audit(), "mail_log", fmt.Sprint(id), "resend", map[string]any{"recipient": m.Recipient, "kind": m.Kind})
 	})

@@ -258,7 +258,8 @@ func TestRemindersArriveExactlyOnceOverAMonth(t *testing.T) {
 
 	dir := t.TempDir()
 	env := map[string]string{"TREMPLIN_ADDR": "127.0.0.1:0", "TREMPLIN_DATA_DIR": dir, "TREMPLIN_DEMO": "false",
-		"SMTP_URL": "smtp://" + proxy.addr, "S3_BUCKET": fmt.Sprintf("t-%d-%d", os.Getpid(), time.Now().UnixNano())}
+		"SMTP_URL": "smtp://" + proxy.addr, "S3_BUCKET": fmt.Sprintf("t-%d-%d", os.Getpid(), time.Now().UnixNano()),
+		"TREMPLIN_EMBEDDED": "s3"} // the in-process S3 when S3_ENDPOINT is not set, even on PostgreSQL
 	if os.Getenv("DATABASE_URL") != "" {
 		env["DATABASE_URL"] = storetest.URL(t)
 	}

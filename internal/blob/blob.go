@@ -26,6 +26,8 @@ const StreamThreads = 2
 type Store struct {
 	client *minio.Client
 	bucket string
+	// lifecycle says the server took the rule that aborts abandoned uploads.
+	lifecycle bool
 }
 
 // Options says where the bucket is.
@@ -58,6 +60,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			return nil, fmt.Errorf("create bucket %q: %w", o.Bucket, err)
 		}
 	}
+	s.lifecycle = s.ensureLifecycle(ctx)
 	return s, nil
 }
 
@@ -72,7 +75,8 @@ type Info struct {
 // Put streams r into key. size may be -1 when unknown; the data is sent in
 // PartSize parts so memory stays bounded whatever the file size.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (int64, error) {
-	info, err := s.client.PutObject(ctx, s.bucket, key, r, size, minio.PutObjectOptions{
+	src := &sourceReader{r: r}
+	info, err := s.client.PutObject(ctx, s.bucket, key, src, size, minio.PutObjectOptions{
 		ContentType: contentType,
 		PartSize:    PartSize,
 		// With an unknown size minio-go otherwise reads a part, sends it, and
@@ -81,16 +85,55 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 		ConcurrentStreamParts: size < 0,
 		NumThreads:            StreamThreads,
 	})
+	if err == nil && src.err != nil {
+		// Never keep an object whose source failed, whatever the client library made of it.
+		_ = s.Delete(context.WithoutCancel(ctx), key)
+		return 0, src.err
+	}
 	if err != nil {
-		// The reader's own error (too large, bad type) wins over the transport's.
+		s.abortUpload(ctx, key, err)
+		// The reader's own error (too large, bad type, the client gone or too
+		// slow) wins over the transport's: the storage is not at fault.
 		var de *domain.Error
-		if errors.As(err, &de) {
+		switch {
+		case errors.As(err, &de):
 			return 0, de
+		case src.err != nil:
+			return 0, src.err
 		}
 		return 0, domain.Unavailable("Le stockage des documents", err)
 	}
 	return info.Size, nil
 }
+
+// sourceReader guards an upload against its source's failure. minio-go
+// takes io.ErrUnexpectedEOF from its source for the end of the data and
+// completes the object, truncated: exactly what net/http returns when a
+// client goes away mid-body. Any other error value makes it fail and abort,
+// so the source's error is handed over wrapped, and remembered to tell a
+// client that stopped sending from a storage that stopped answering.
+type sourceReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, &sourceError{s.err}
+	}
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		s.err = err
+		return n, &sourceError{err}
+	}
+	return n, err
+}
+
+// sourceError is a failure of the data being uploaded, not of the storage.
+type sourceError struct{ err error }
+
+func (e *sourceError) Error() string { return "reading the upload: " + e.err.Error() }
+func (e *sourceError) Unwrap() error { return e.err }
 
 // Get opens key for reading.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, Info, error) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tremplin/tremplin/internal/blob"
@@ -112,3 +113,88 @@ func TestSmallObjectsAndMissingKey(t *testing.T) {
 }
 
 func stringsReader(s string) io.Reader { return &sliceReader{b: []byte(s)} }
+
+// failingReader sends size bytes, then fails as a client that went away does.
+type failingReader struct {
+	left int64
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.left <= 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	n := int(min(int64(len(p)), f.left))
+	clear(p[:n])
+	f.left -= int64(n)
+	return n, nil
+}
+
+// An upload whose client goes away (net/http then reads io.ErrUnexpectedEOF)
+// is not stored truncated, leaves no incomplete upload behind, whether one
+// part or several were sent, and the error is the client's, not a storage
+// outage.
+func TestFailedUploadLeavesNoIncompleteUpload(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			for _, sent := range []int64{64 << 10, blob.PartSize + 4<<20} {
+				key := fmt.Sprintf("applications/1/interrompu-%d", sent)
+				_, err := b.store.Put(ctx, key, &failingReader{left: sent}, -1, "application/pdf")
+				require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+				require.NotEqual(t, domain.CodeUnavailable, domain.ErrorCode(err))
+				require.Empty(t, incompleteUploads(t, b.store, key))
+				_, err = b.store.Stat(ctx, key)
+				require.Equal(t, domain.CodeNotFound, domain.ErrorCode(err), "no truncated object")
+			}
+		})
+	}
+}
+
+// An upload abandoned without an abort (a process killed mid-upload) is
+// aborted by the sweep once it is a day old, not before; and when the server
+// took the lifecycle rule, the bucket carries it.
+func TestAbandonedUploadsAreSwept(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			n, err := b.store.SweepIncompleteUploads(ctx, time.Now().Add(blob.AbandonedAfter+time.Hour))
+			require.NoError(t, err, "nothing in progress is nothing to do")
+			require.Zero(t, n)
+			core := minio.Core{Client: b.store.Client()}
+			key := "applications/2/abandonne"
+			id, err := core.NewMultipartUpload(ctx, b.store.Bucket(), key, minio.PutObjectOptions{})
+			require.NoError(t, err)
+			_, err = core.PutObjectPart(ctx, b.store.Bucket(), key, id, 1, stringsReader("début"), 6, minio.PutObjectPartOptions{})
+			require.NoError(t, err)
+			require.Len(t, incompleteUploads(t, b.store, key), 1)
+
+			n, err = b.store.SweepIncompleteUploads(ctx, time.Now())
+			require.NoError(t, err)
+			require.Zero(t, n, "an upload of a few seconds may still be in progress")
+			require.Len(t, incompleteUploads(t, b.store, key), 1)
+			n, err = b.store.SweepIncompleteUploads(ctx, time.Now().Add(blob.AbandonedAfter+time.Hour))
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
+			require.Empty(t, incompleteUploads(t, b.store, key))
+
+			if b.store.LifecycleRule() {
+				cfg, err := b.store.Client().GetBucketLifecycle(ctx, b.store.Bucket())
+				require.NoError(t, err)
+				require.Len(t, cfg.Rules, 1)
+				require.EqualValues(t, 1, cfg.Rules[0].AbortIncompleteMultipartUpload.DaysAfterInitiation)
+			}
+		})
+	}
+}
+
+func incompleteUploads(t *testing.T, s *blob.Store, prefix string) []string {
+	t.Helper()
+	var out []string
+	for u := range s.Client().ListIncompleteUploads(context.Background(), s.Bucket(), prefix, true) {
+		require.NoError(t, u.Err)
+		out = append(out, u.UploadID)
+	}
+	return out
+}

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,6 +51,13 @@ type Config struct {
 	OrgAddress   string
 	OrgCity      string
 	OrgSignatory string
+	// EmbeddedOptIn lists the in-process stand-ins a PostgreSQL install asked
+	// for explicitly (TREMPLIN_EMBEDDED: redis, s3, mail).
+	EmbeddedOptIn []string
+	// MetricsAddr is where /metrics listens, apart from the public server; empty disables it.
+	MetricsAddr string
+	// StreamTimeout bounds how long an upload or a download may take.
+	StreamTimeout time.Duration
 }
 
 // option describes one variable: its default and how it is parsed into Config.
@@ -223,7 +231,47 @@ var options = []option{
 		c.OrgSignatory = v
 		return nil
 	}},
+	{"TREMPLIN_EMBEDDED", "", "with DATABASE_URL: in-process stand-ins this single node may run instead of REDIS_URL, S3_ENDPOINT, SMTP_URL (comma list of redis, s3, mail)", func(c *Config, v string) error {
+		seen := map[string]bool{}
+		for _, w := range strings.Split(v, ",") {
+			w = strings.ToLower(strings.TrimSpace(w))
+			switch {
+			case w == "":
+				continue
+			case !slices.Contains(embeddable, w):
+				return fmt.Errorf("must list some of %s, got %q", strings.Join(embeddable, ", "), w)
+			case !seen[w]:
+				seen[w] = true
+				c.EmbeddedOptIn = append(c.EmbeddedOptIn, w)
+			}
+		}
+		return nil
+	}},
+	{"TREMPLIN_METRICS_ADDR", "127.0.0.1:9090", "address of the Prometheus /metrics listener, apart from the public one (empty or off: none)", func(c *Config, v string) error {
+		if v == "" || strings.EqualFold(v, "off") {
+			return nil
+		}
+		if _, _, err := splitHostPort(v); err != nil {
+			return err
+		}
+		c.MetricsAddr = v
+		return nil
+	}},
+	// 30 minutes let a 100 MiB document through a 0.5 Mbit/s uplink (a poor
+	// ADSL line sends 0.8 to 1): long enough for any real upload, yet a client
+	// that stops reading or sending cannot hold a connection for ever.
+	{"TREMPLIN_STREAM_TIMEOUT", "30m", "longest upload or download of a document or export", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("must be a positive duration like 30m, got %q", v)
+		}
+		c.StreamTimeout = d
+		return nil
+	}},
 }
+
+// embeddable are the backends TREMPLIN_EMBEDDED may name.
+var embeddable = []string{"redis", "s3", "mail"}
 
 // Load reads the configuration through lookup (os.LookupEnv in production,
 // a map in tests) and validates it. The error names the faulty variable.
@@ -241,6 +289,9 @@ func Load(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	if c.S3Endpoint != "" && (c.S3AccessKey == "" || c.S3SecretKey == "") {
 		return nil, fmt.Errorf("configuration: S3_ACCESS_KEY and S3_SECRET_KEY are required when S3_ENDPOINT is set")
+	}
+	if err := c.failClosed(); err != nil {
+		return nil, err
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -296,6 +347,26 @@ func OriginOf(raw string) string {
 		host += ":" + port
 	}
 	return scheme + "://" + host
+}
+
+// failClosed refuses a PostgreSQL install that would silently start its own
+// queue, document store or mail folder: with two replicas, messages would be
+// queued where no worker reads them, a document stored on one node would be
+// missing on the others, and e-mails would sit in a folder. One node may still
+// run them, when TREMPLIN_EMBEDDED says so.
+func (c *Config) failClosed() error {
+	if c.DatabaseURL == "" {
+		return nil
+	}
+	for _, b := range []struct{ name, word, value string }{
+		{"REDIS_URL", "redis", c.RedisURL}, {"S3_ENDPOINT", "s3", c.S3Endpoint}, {"SMTP_URL", "mail", c.SMTPURL},
+	} {
+		if b.value == "" && !slices.Contains(c.EmbeddedOptIn, b.word) {
+			return fmt.Errorf("configuration: %s is required when DATABASE_URL is set "+
+				"(a single-node install may opt in to the in-process one with TREMPLIN_EMBEDDED=%s)", b.name, b.word)
+		}
+	}
+	return nil
 }
 
 // Secure reports whether the site is served over HTTPS (Secure cookies, HSTS).

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -89,4 +90,64 @@ func TestRealBackends(t *testing.T) {
 	require.False(t, c.Demo)
 	require.True(t, c.Secure())
 	require.Equal(t, "https://aap.seinesaintdenis.fr", c.BaseURL)
+}
+
+// A PostgreSQL install never starts its own queue, document store or mail
+// folder by omission: the missing variable is named, with the opt-in.
+func TestPostgresRequiresSharedBackends(t *testing.T) {
+	t.Parallel()
+	full := map[string]string{
+		"DATABASE_URL": "postgres://localhost/x", "REDIS_URL": "redis://127.0.0.1:6379/1",
+		"S3_ENDPOINT": "127.0.0.1:9000", "S3_ACCESS_KEY": "a", "S3_SECRET_KEY": "b", "SMTP_URL": "smtp://127.0.0.1:1025",
+	}
+	for name, word := range map[string]string{"REDIS_URL": "redis", "S3_ENDPOINT": "s3", "SMTP_URL": "mail"} {
+		vars := map[string]string{}
+		for k, v := range full {
+			vars[k] = v
+		}
+		delete(vars, name)
+		_, err := config.Load(env(vars))
+		require.Error(t, err, name)
+		require.Contains(t, err.Error(), name+" is required when DATABASE_URL is set")
+		require.Contains(t, err.Error(), "TREMPLIN_EMBEDDED="+word)
+		require.NotContains(t, err.Error(), "\n")
+
+		vars["TREMPLIN_EMBEDDED"] = word
+		c, err := config.Load(env(vars))
+		require.NoError(t, err, name)
+		require.Equal(t, []string{word}, c.EmbeddedOptIn)
+	}
+	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://localhost/x", "TREMPLIN_EMBEDDED": " mail, S3 ,redis,mail"}))
+	require.NoError(t, err)
+	require.Equal(t, []string{"mail", "s3", "redis"}, c.EmbeddedOptIn)
+	require.Equal(t, []string{"Redis", "S3", "mail-to-log"}, c.Embedded())
+}
+
+func TestEmbeddedRefusesUnknownWords(t *testing.T) {
+	t.Parallel()
+	_, err := config.Load(env(map[string]string{"TREMPLIN_EMBEDDED": "redis,postgres"}))
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "TREMPLIN_EMBEDDED")
+	require.Contains(t, err.Error(), `"postgres"`)
+}
+
+func TestMetricsAndStreamSettings(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1:9090", c.MetricsAddr, "metrics stay on loopback by default")
+	require.Equal(t, 30*time.Minute, c.StreamTimeout)
+	for _, off := range []string{"", "off", "OFF"} {
+		c, err := config.Load(env(map[string]string{"TREMPLIN_METRICS_ADDR": off}))
+		require.NoError(t, err)
+		require.Empty(t, c.MetricsAddr, off)
+	}
+	for name, vars := range map[string]map[string]string{
+		"TREMPLIN_METRICS_ADDR":   {"TREMPLIN_METRICS_ADDR": "metrics"},
+		"TREMPLIN_STREAM_TIMEOUT": {"TREMPLIN_STREAM_TIMEOUT": "0s"},
+	} {
+		_, err := config.Load(env(vars))
+		require.Error(t, err, name)
+		require.Contains(t, err.Error(), name)
+	}
 }

@@ -43,6 +43,8 @@ func clockedServer(t *testing.T, start time.Time) (*servertest.Server, *testCloc
 	env := map[string]string{
 		"TREMPLIN_ADDR": "127.0.0.1:0", "TREMPLIN_DATA_DIR": t.TempDir(), "TREMPLIN_DEMO": "true",
 		"S3_BUCKET": fmt.Sprintf("tc-%d-%d", os.Getpid(), time.Now().UnixNano()),
+		// In-process Redis, S3 and mail even on PostgreSQL (asked for, as production requires); metrics on a free port.
+		"TREMPLIN_EMBEDDED": "redis,s3,mail", "TREMPLIN_METRICS_ADDR": "127.0.0.1:0",
 	}
 	if os.Getenv("DATABASE_URL") != "" {
 		env["DATABASE_URL"] = storetest.URL(t)

@@ -96,27 +96,38 @@ func TestHealthReadyMetrics(t *testing.T) {
 		require.Contains(t, string(body), `"`+b+`":"ok"`)
 	}
 	get(t, s.Path("/api/v1/calls"))
+	// The figures are on the operators' listener only: the public one has no /metrics (nor the front end's page).
 	resp, body = get(t, s.Path("/metrics"))
+	problem(t, resp, body, http.StatusNotFound, "no_route")
+	require.NotEmpty(t, s.MetricsURL())
+	require.NotContains(t, s.MetricsURL(), s.URL())
+	resp, body = get(t, s.MetricsURL())
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	for _, m := range []string{`tremplin_http_requests_total{method="GET",route="/api/v1/calls",status="200"}`,
-		"tremplin_http_request_duration_seconds_bucket", "go_sql_open_connections", "tremplin_queue_depth", "tremplin_outbox_lag_seconds"} {
+		"tremplin_http_request_duration_seconds_bucket", "go_sql_open_connections", "tremplin_queue_depth", "tremplin_outbox_lag_seconds",
+		`tremplin_backend_up{backend="database"} 1`, `tremplin_backend_up{backend="redis"} 1`, `tremplin_backend_up{backend="s3"} 1`} {
 		require.Contains(t, string(body), m)
 	}
 }
 
+// Readiness means "can serve": a replica whose database is out of reach is
+// not ready (see the outage test in internal/server); one whose Redis is out
+// of reach still is — writes wait in the outbox — and says it is degraded.
 func TestReadyzNamesTheFailingBackend(t *testing.T) {
 	t.Parallel()
 	s := servertest.Start(t, servertest.Options{NoDemo: true, Embedded: true})
-	require.NoError(t, s.Queue.Close()) // Redis is now unreachable for this process
+	require.NoError(t, s.EmbeddedS3().Close()) // S3 is now out of reach for this process
 	resp, body := get(t, s.Path("/readyz"))
 	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	require.Equal(t, "5", resp.Header.Get("Retry-After"))
 	var p struct {
 		Failed []string          `json:"failed"`
 		Checks map[string]string `json:"checks"`
 	}
 	require.NoError(t, json.Unmarshal(body, &p))
-	require.Equal(t, []string{"redis"}, p.Failed)
+	require.Equal(t, []string{"s3"}, p.Failed)
 	require.Equal(t, "ok", p.Checks["database"])
+	require.Equal(t, "ok", p.Checks["redis"])
 }
 
 func TestSPAFallbackAndCaching(t *testing.T) {

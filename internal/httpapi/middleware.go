@@ -121,14 +121,22 @@ func securityHeaders(secure bool, next http.Handler) http.Handler {
 }
 
 // ioDeadlines bounds how long a client may take to send a body or read a
-// response on ordinary routes; streaming routes (uploads, downloads) opt out.
+// response: seconds on ordinary routes; on streaming routes (uploads,
+// downloads, exports) TREMPLIN_STREAM_TIMEOUT, long enough for a large file
+// on a slow line, yet finite, so a client that stops cannot hold a
+// connection and a goroutine for ever.
 func ioDeadlines(r Route) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		read, write := 30*time.Second, 60*time.Second
 		if r.Streaming {
-			return
+			read = c.GetDuration(ctxStreamTimeout)
+			if read <= 0 {
+				read = 30 * time.Minute
+			}
+			write = read
 		}
 		rc := http.NewResponseController(c.Writer)
-		_ = rc.SetReadDeadline(time.Now().Add(30 * time.Second))
-		_ = rc.SetWriteDeadline(time.Now().Add(60 * time.Second))
+		_ = rc.SetReadDeadline(time.Now().Add(read))
+		_ = rc.SetWriteDeadline(time.Now().Add(write))
 	}
 }

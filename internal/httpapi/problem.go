@@ -9,7 +9,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/store"
 )
+
+// retryAfter is how long a client should wait after a 503 (seconds): a
+// backend restart or failover usually takes a few.
+const retryAfter = "5"
 
 // statusOf is the one table from error code to HTTP status.
 var statusOf = map[domain.Code]int{
@@ -58,6 +63,11 @@ type Problem struct {
 // fail writes err as problem+json and aborts the request. Only internal
 // errors are logged with their cause; users never see a cause or a stack.
 func fail(c *gin.Context, err error) {
+	var de *domain.Error
+	if !errors.As(err, &de) && store.Unreachable(err) {
+		// A backend error no layer mapped: out of reach is an outage, not a bug.
+		err = domain.Unavailable("Le service", err)
+	}
 	e := domain.AsError(err)
 	status, ok := statusOf[e.Code]
 	if !ok {
@@ -92,6 +102,9 @@ func writeProblem(c *gin.Context, status int, e *domain.Error) {
 	}
 	if status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="tremplin"`)
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", retryAfter)
 	}
 	c.Header("Content-Type", "application/problem+json")
 	c.Header("Cache-Control", "no-store")

@@ -65,7 +65,7 @@ func (s *Server) registerQueues() {
 			c.Status(http.StatusNoContent)
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/admin/mails/failed", Permission: "queue:manage", Tag: "administration",
-		Summary: "E-mails en échec, en cours ou incertains (interrompus entre l'envoi et sa confirmation)", Response: mailLogList{},
+		Summary: "E-mails non délivrés : en échec, en cours, incertains (interrompus entre l'envoi et sa confirmation) ou seulement écrits dans un fichier (SMTP non configuré)", Response: mailLogList{},
 		Handler: func(c *gin.Context) {
 			items, err := s.app.FailedMails(c.Request.Context(), actorOf(c))
 			if err != nil {

@@ -26,18 +26,23 @@ type Pinger interface {
 type Deps struct {
 	Config   *config.Config
 	App      *app.App
-	Ready    map[string]Pinger // "database", "redis", "s3"
+	Ready    map[string]Pinger // what serving needs ("database", "s3"): /readyz fails without it
+	Reported map[string]Pinger // checked and shown by /readyz without failing it ("redis")
 	Frontend fs.FS             // the built front end (frontend/dist); nil serves none
 	Metrics  *prometheus.Registry
 }
 
+// ctxStreamTimeout carries TREMPLIN_STREAM_TIMEOUT to ioDeadlines.
+const ctxStreamTimeout = "tremplin.stream_timeout"
+
 // Server is the router and its route table.
 type Server struct {
-	deps   Deps
-	app    *app.App
-	engine *gin.Engine
-	routes []Route
-	origin string // of TREMPLIN_BASE_URL: where browser writes must come from
+	deps     Deps
+	app      *app.App
+	engine   *gin.Engine
+	routes   []Route
+	origin   string // of TREMPLIN_BASE_URL: where browser writes must come from
+	inflight inflight
 }
 
 // New builds the router with every route registered.
@@ -65,9 +70,11 @@ func New(d Deps) *Server {
 	if d.Metrics == nil {
 		d.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{deps: d, app: d.App, engine: e, origin: d.Config.Origin()}
+	s := &Server{deps: d, app: d.App, engine: e, origin: d.Config.Origin(), inflight: inflight{reqs: map[uint64]InFlight{}}}
 	m := newHTTPMetrics(d.Metrics)
-	e.Use(requestIDs(), recovery(), accessLog(), m.middleware(), s.identify())
+	streamTimeout := d.Config.StreamTimeout
+	e.Use(func(c *gin.Context) { c.Set(ctxStreamTimeout, streamTimeout) }) // read by ioDeadlines on streaming routes
+	e.Use(requestIDs(), s.inflight.middleware(), recovery(), accessLog(), m.middleware(), s.identify())
 	e.NoRoute(s.noRoute)
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, &domain.Error{Code: domain.CodeInvalid, Reason: "method_not_allowed",
@@ -76,7 +83,12 @@ func New(d Deps) *Server {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics())
+	// Metrics are served on a listener of their own (TREMPLIN_METRICS_ADDR),
+	// never here: this path must not fall through to the front end either.
+	e.GET("/metrics", func(c *gin.Context) {
+		writeProblem(c, http.StatusNotFound, &domain.Error{Code: domain.CodeNotFound, Reason: "no_route",
+			Message: "Aucune ressource à cette adresse."})
+	})
 	e.GET("/api/openapi.json", s.openapi)
 
 	s.registerSession()

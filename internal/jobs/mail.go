@@ -42,6 +42,6 @@ func HandleSendMailOnce(db *store.DB, m notify.Mailer) func(context.Context, *as
 			_ = db.FinishOutboxMail(context.WithoutCancel(ctx), key, rcpt, store.MailFailed, err.Error(), db.Clock())
 			return err
 		}
-		return db.FinishOutboxMail(context.WithoutCancel(ctx), key, rcpt, store.MailSent, "", db.Clock())
+		return db.FinishOutboxMail(context.WithoutCancel(ctx), key, rcpt, store.MailDone(notify.Delivers(m)), "", db.Clock())
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
@@ -77,6 +78,21 @@ func (q *Queue) registerQueues() {
 	_ = q.rdb.SAdd(ctx, "asynq:queues", "critical", "default", "low").Err()
 }
 
+// outage names a failure to reach Redis as such (503 with a French message on
+// the admin screen, instead of a 500): the error says so, or Redis does not
+// answer a ping. Other errors pass through.
+func (q *Queue) outage(err error) error {
+	if err == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if store.Unreachable(err) || q.Ping(ctx) != nil {
+		return domain.Unavailable("La file de tâches", err)
+	}
+	return err
+}
+
 // Close releases the connections.
 func (q *Queue) Close() error {
 	return errors.Join(q.client.Close(), q.inspector.Close(), q.rdb.Close())
@@ -92,6 +108,16 @@ func (q *Queue) Enqueue(ctx context.Context, m *store.OutboxMessage) error {
 	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(m.TaskType, m.Payload), opts...)
 	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
 		return nil
+	}
+	return unreachable(err)
+}
+
+// unreachable names Redis out of reach as an outage (an admin's resend or
+// sweep answers 503 in French); unlike outage it sends no ping, the relay
+// calls it in a loop.
+func unreachable(err error) error {
+	if store.Unreachable(err) {
+		return domain.Unavailable("La file de tâches", err)
 	}
 	return err
 }

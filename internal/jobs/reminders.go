@@ -35,7 +35,7 @@ func (q *Queue) EnqueueReminder(ctx context.Context, taskID string, logID int64)
 	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
 		return nil
 	}
-	return err
+	return unreachable(err)
 }
 
 // EnqueueReminders enqueues deliveries with a few concurrent connections
@@ -87,13 +87,13 @@ func (q *Queue) QueuesInfo() ([]app.QueueInfo, error) {
 	q.registerQueues()
 	names, err := q.inspector.Queues()
 	if err != nil {
-		return nil, err
+		return nil, q.outage(err)
 	}
 	out := make([]app.QueueInfo, 0, len(names))
 	for _, n := range names {
 		info, err := q.inspector.GetQueueInfo(n)
 		if err != nil {
-			return nil, err
+			return nil, q.outage(err)
 		}
 		out = append(out, app.QueueInfo{Name: n, Size: info.Size, Pending: info.Pending, Active: info.Active,
 			Scheduled: info.Scheduled, Retry: info.Retry, Archived: info.Archived, Completed: info.Completed, Paused: info.Paused})
@@ -129,7 +129,7 @@ func (q *Queue) Tasks(queue, state string, limit int) ([]app.TaskInfo, error) {
 		return []app.TaskInfo{}, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, q.outage(err)
 	}
 	out := make([]app.TaskInfo, 0, len(tasks))
 	for _, t := range tasks {
@@ -158,12 +158,12 @@ func truncatePayload(b []byte) string {
 
 // RunTask runs a scheduled, retrying or archived task now.
 func (q *Queue) RunTask(queue, id string) error {
-	return mapInspectorErr(q.inspector.RunTask(queue, id))
+	return q.mapInspectorErr(q.inspector.RunTask(queue, id))
 }
 
 // DeleteTask deletes a task that is not running.
 func (q *Queue) DeleteTask(queue, id string) error {
-	return mapInspectorErr(q.inspector.DeleteTask(queue, id))
+	return q.mapInspectorErr(q.inspector.DeleteTask(queue, id))
 }
 
 var _ app.QueueAdmin = (*Queue)(nil)

@@ -46,13 +46,17 @@ func RunReminderSweep(ctx context.Context, a *app.App, every time.Duration) {
 	}
 }
 
-// mapInspectorErr turns asynq's "no such task" into a not-found the API can show.
-func mapInspectorErr(err error) error {
+// mapInspectorErr turns asynq's "no such task" into a not-found the API can
+// show, and Redis out of reach into an outage.
+func (q *Queue) mapInspectorErr(err error) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, asynq.ErrTaskNotFound), errors.Is(err, asynq.ErrQueueNotFound):
 		return domain.NotFound("Tâche")
+	}
+	if out := q.outage(err); domain.ErrorCode(out) == domain.CodeUnavailable {
+		return out
 	}
 	return domain.Errorf(domain.CodeConflict, "task_state", "Action impossible sur cette tâche : %v.", err)
 }

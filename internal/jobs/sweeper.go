@@ -10,6 +10,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/blob"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
@@ -20,9 +21,11 @@ const TypeSweepDocuments = "documents:sweep"
 // SweepDocumentsEvery is how often the sweep is planned.
 const SweepDocumentsEvery = time.Hour
 
-// HandleSweepDocuments runs one sweep; a storage outage is returned so the
-// task is retried later.
-func HandleSweepDocuments(a *app.App) func(context.Context, *asynq.Task) error {
+// HandleSweepDocuments runs one sweep: objects no row points to, then
+// multipart uploads abandoned for a day (the servers that refuse or ignore
+// the bucket's lifecycle rule keep them for ever). A storage outage is
+// returned so the task is retried later.
+func HandleSweepDocuments(a *app.App, uploads *blob.Store) func(context.Context, *asynq.Task) error {
 	return func(ctx context.Context, _ *asynq.Task) error {
 		res, err := a.SweepOrphanObjects(ctx, app.DocumentGrace)
 		if err != nil {
@@ -30,6 +33,16 @@ func HandleSweepDocuments(a *app.App) func(context.Context, *asynq.Task) error {
 		}
 		if res.Deleted > 0 {
 			slog.Info("document sweep", "scanned", res.Scanned, "deleted", res.Deleted)
+		}
+		if uploads == nil {
+			return nil
+		}
+		n, err := uploads.SweepIncompleteUploads(ctx, a.Now())
+		if err != nil {
+			return fmt.Errorf("incomplete upload sweep: %w", err)
+		}
+		if n > 0 {
+			slog.Info("document sweep", "incomplete_uploads_aborted", n)
 		}
 		return nil
 	}

@@ -5,10 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+	"github.com/minio/minio-go/v7"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tremplin/tremplin/internal/blob"
 	"github.com/tremplin/tremplin/internal/jobs"
 	"github.com/tremplin/tremplin/internal/jobs/jobstest"
+	"github.com/tremplin/tremplin/internal/server/servertest"
 )
 
 func TestDocumentSweepIsPlannedOncePerPeriod(t *testing.T) {
@@ -47,4 +51,34 @@ func TestDocumentSweepIsPlannedOncePerPeriod(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, tasks, 1)
 	require.Equal(t, jobs.TypeSweepDocuments, tasks[0].Type)
+}
+
+// The hourly document sweep also aborts multipart uploads abandoned for a
+// day (a process killed mid-upload), which S3 servers without the lifecycle
+// rule would keep for ever; younger ones may still be in progress.
+func TestDocumentSweepAbortsAbandonedUploads(t *testing.T) {
+	t.Parallel()
+	s := servertest.Start(t, servertest.Options{NoDemo: true, NoWorker: true})
+	ctx := context.Background()
+	core := minio.Core{Client: s.Blobs.Client()}
+	key := "applications/9/upload-abandonne"
+	_, err := core.NewMultipartUpload(ctx, s.Blobs.Bucket(), key, minio.PutObjectOptions{})
+	require.NoError(t, err)
+	pending := func() int {
+		n := 0
+		for u := range s.Blobs.Client().ListIncompleteUploads(ctx, s.Blobs.Bucket(), key, true) {
+			require.NoError(t, u.Err)
+			n++
+		}
+		return n
+	}
+	sweep := jobs.HandleSweepDocuments(s.App, s.Blobs)
+	task := asynq.NewTask(jobs.TypeSweepDocuments, nil)
+	require.NoError(t, sweep(ctx, task))
+	require.Equal(t, 1, pending(), "an upload of a moment ago is left alone")
+
+	now := time.Now().Add(blob.AbandonedAfter + time.Hour)
+	s.DB.Now = func() time.Time { return now }
+	require.NoError(t, sweep(ctx, task))
+	require.Zero(t, pending())
 }

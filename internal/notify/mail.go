@@ -33,6 +33,16 @@ type Mailer interface {
 	Send(ctx context.Context, m Message) error
 }
 
+// Delivers reports whether messages m accepts reach a mail server. The file
+// mailer only writes them down: the sent-log must not call them sent, or an
+// e-mail nobody received would never be retried.
+func Delivers(m Mailer) bool {
+	if d, ok := m.(interface{ Delivers() bool }); ok {
+		return d.Delivers()
+	}
+	return true
+}
+
 // SMTP sends through an SMTP server with go-mail (a maintained client that
 // handles STARTTLS, auth mechanisms and MIME encoding correctly).
 type SMTP struct {
@@ -129,6 +139,9 @@ func NewFileMailer(dir, from string) (*FileMailer, error) {
 	}
 	return &FileMailer{dir: dir, from: from}, nil
 }
+
+// Delivers is false: a written message is not a delivered one.
+func (f *FileMailer) Delivers() bool { return false }
 
 // Send logs the message and writes it to disk.
 func (f *FileMailer) Send(_ context.Context, m Message) error {

@@ -6,7 +6,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -14,11 +13,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/tremplin/tremplin/internal/app"
 	"github.com/tremplin/tremplin/internal/authz"
@@ -47,13 +42,17 @@ type Main struct {
 	Relay  *jobs.Relay
 	Worker *jobs.Worker
 	HTTP   *httpapi.Server
+	// Logger receives the report of a stop (what its deadline cut); slog's default when nil.
+	Logger *slog.Logger
 
-	embeddedRedis *embedded.Redis
-	embeddedS3    *embedded.S3
-	httpServer    *http.Server
-	listener      net.Listener
-	cancel        context.CancelFunc
-	relayDone     chan struct{}
+	embeddedRedis   *embedded.Redis
+	embeddedS3      *embedded.S3
+	httpServer      *http.Server
+	listener        net.Listener
+	metricsServer   *http.Server
+	metricsListener net.Listener
+	cancel          context.CancelFunc
+	relayDone       chan struct{}
 }
 
 // Open connects every backend (starting embedded ones as needed) and applies
@@ -158,10 +157,10 @@ func (m *Main) SeedDemoAsOf(ctx context.Context, day time.Time) (*demo.Seeded, e
 
 // StartWorker starts processing background tasks.
 func (m *Main) StartWorker() error {
-	m.Worker = jobs.NewWorker(m.Queue, max(4, runtime.NumCPU()*2), m.Config.ShutdownTimeout)
+	m.Worker = jobs.NewWorker(m.Queue, max(4, runtime.NumCPU()*2), workerGrace(m.Config.ShutdownTimeout))
 	m.Worker.Handle(jobs.TypeSendMail, jobs.HandleSendMailOnce(m.DB, m.Mailer))
 	m.Worker.Handle(app.TaskCloseCall, jobs.HandleJSON(m.App.RunCallClosing))
-	m.Worker.Handle(jobs.TypeSweepDocuments, jobs.HandleSweepDocuments(m.App))
+	m.Worker.Handle(jobs.TypeSweepDocuments, jobs.HandleSweepDocuments(m.App, m.Blobs))
 	m.Worker.Handle(jobs.TypeDeliverReminder, jobs.HandleDeliverReminder(m.App, m.Mailer))
 	return m.Worker.Start()
 }
@@ -179,104 +178,6 @@ func (m *Main) StartRelay() {
 	go jobs.PlanDocumentSweeps(ctx, m.Queue, jobs.SweepDocumentsEvery, time.Now)
 	// Reminders: swept from the database at start and every minute (one replica at a time).
 	go jobs.RunReminderSweep(ctx, m.App, jobs.SweepEvery)
-}
-
-// Listen binds the HTTP server (":0" picks a free port, as tests do).
-func (m *Main) Listen() error {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(m.DB.DB.DB, "tremplin"))
-	m.registerQueueMetrics(reg)
-	ln, err := net.Listen("tcp", m.Config.Addr)
-	if err != nil {
-		return fmt.Errorf("TREMPLIN_ADDR: %w", err)
-	}
-	m.listener = ln
-	if m.Config.BaseURL == "http://"+m.Config.Addr && strings.HasSuffix(m.Config.Addr, ":0") {
-		// The base URL was derived from an address picking a free port
-		// (tests): the site's origin is the port actually bound.
-		m.Config.BaseURL = m.URL()
-	}
-	ready := map[string]httpapi.Pinger{"database": m.DB, "redis": m.Queue, "s3": m.Blobs}
-	m.HTTP = httpapi.New(httpapi.Deps{Config: m.Config, App: m.App, Ready: ready, Frontend: m.Frontend, Metrics: reg})
-	m.httpServer = &http.Server{
-		Handler:           m.HTTP.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		// Body read/write deadlines are set per route (uploads stream for minutes).
-	}
-	go func() {
-		if err := m.httpServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			slog.Error("http server stopped", "err", err)
-		}
-	}()
-	return nil
-}
-
-// URL is the address the server listens on.
-func (m *Main) URL() string {
-	if m.listener == nil {
-		return ""
-	}
-	return "http://" + m.listener.Addr().String()
-}
-
-func (m *Main) registerQueueMetrics(reg *prometheus.Registry) {
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "tremplin_queue_depth", Help: "Tasks waiting in asynq (pending + scheduled + retry), all queues.",
-	}, func() float64 {
-		d, err := m.Queue.Depth()
-		if err != nil {
-			return -1
-		}
-		n := 0
-		for _, v := range d {
-			n += v
-		}
-		return float64(n)
-	}))
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "tremplin_outbox_pending", Help: "Outbox rows not yet handed to the queue.",
-	}, func() float64 {
-		n, _, err := m.DB.OutboxLag(context.Background())
-		if err != nil {
-			return -1
-		}
-		return float64(n)
-	}))
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "tremplin_outbox_lag_seconds", Help: "Age of the oldest outbox row not yet handed to the queue.",
-	}, func() float64 {
-		_, lag, err := m.DB.OutboxLag(context.Background())
-		if err != nil {
-			return -1
-		}
-		return lag.Seconds()
-	}))
-}
-
-// Shutdown drains: stop accepting requests and wait for those in flight,
-// then stop the relay and let running jobs finish, then close backends.
-func (m *Main) Shutdown(ctx context.Context) error {
-	var errs []error
-	if m.httpServer != nil {
-		if err := m.httpServer.Shutdown(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("http drain: %w", err))
-		}
-	}
-	if m.cancel != nil {
-		m.cancel()
-		select {
-		case <-m.relayDone:
-		case <-ctx.Done():
-		}
-	}
-	if m.Worker != nil {
-		m.Worker.Shutdown()
-	}
-	m.Close()
-	return errors.Join(errs...)
 }
 
 // Close releases every backend without draining.
@@ -300,3 +201,6 @@ var _ httpapi.Pinger = (*store.DB)(nil)
 
 // EmbeddedRedis is the in-process Redis, nil when REDIS_URL is set (outage tests).
 func (m *Main) EmbeddedRedis() *embedded.Redis { return m.embeddedRedis }
+
+// EmbeddedS3 is the in-process S3, nil when S3_ENDPOINT is set (outage tests).
+func (m *Main) EmbeddedS3() *embedded.S3 { return m.embeddedS3 }

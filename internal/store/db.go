@@ -7,12 +7,16 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -125,7 +129,8 @@ func (db *DB) RunInTx(ctx context.Context, fn func(ctx context.Context, tx bun.T
 }
 
 // MapError turns driver errors into domain errors: unique violations become
-// conflicts, the rest stays internal. Domain errors pass through unchanged.
+// conflicts, a database out of reach is unavailable (503, the request may be
+// tried again), the rest stays internal. Domain errors pass through unchanged.
 func MapError(err error) error {
 	if err == nil {
 		return nil
@@ -142,6 +147,9 @@ func MapError(err error) error {
 		e.Err = err
 		return e
 	}
+	if Unreachable(err) {
+		return domain.Unavailable("La base de données", err)
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
@@ -156,8 +164,6 @@ func MapError(err error) error {
 		switch sqErr.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return &domain.Error{Code: domain.CodeConflict, Reason: "duplicate", Message: "Cet élément existe déjà.", Err: err}
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return domain.Unavailable("La base de données", err)
 		}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -180,6 +186,43 @@ func isOverflow(err error) bool {
 		return sqErr.Code() == sqlite3.SQLITE_ERROR && strings.Contains(sqErr.Error(), "integer overflow")
 	}
 	return errors.Is(err, strconv.ErrRange)
+}
+
+// Unreachable reports a failure to reach a backend, as opposed to a statement
+// it refused: PostgreSQL stopped or restarting, a connection refused, reset
+// or timed out, SQLite locked past its busy timeout or its disk failing. The
+// same request may succeed in a moment, so it is a 503, not a 500. The
+// network cases hold for any backend, which is why the HTTP layer asks too.
+func Unreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &connectErr), errors.As(err, &netErr),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone), errors.Is(err, pgconn.ErrConnClosed),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH),
+		pgconn.Timeout(err):
+		return true
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08: connection exception; 57P01-57P03: the server is shutting
+		// down, crashed or starting; 53300: no connection slot left.
+		c := pgErr.Code
+		return strings.HasPrefix(c, "08") || c == "57P01" || c == "57P02" || c == "57P03" || c == "53300"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		switch sqErr.Code() & 0xff { // the primary code of an extended one
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL:
+			return true
+		}
+	}
+	// database/sql's own error once the pool is closed (a stop in progress) is not exported.
+	return strings.Contains(err.Error(), "sql: database is closed")
 }
 
 // IsUnique reports whether err is a unique-constraint violation on a name containing hint.

@@ -36,10 +36,20 @@ const (
 	MailPending   = "pending"
 	MailSending   = "sending"
 	MailSent      = "sent"
+	MailWritten   = "written" // the embedded mailer wrote it to a file: not delivered
 	MailFailed    = "failed"
 	MailUncertain = "uncertain"
 	MailSkipped   = "skipped"
 )
+
+// MailDone is the state of an e-mail the mailer accepted: sent when it went
+// to a mail server, written when it only went to a file.
+func MailDone(delivered bool) string {
+	if delivered {
+		return MailSent
+	}
+	return MailWritten
+}
 
 // InsertMailLog records a planned e-mail; it reports false when the same
 // (kind, subject, recipient, occurrence) was already planned.
@@ -127,8 +137,8 @@ func (db *DB) LostOutboxMails(ctx context.Context, tx bun.IDB, from, to time.Tim
 	out := []OutboxMessage{}
 	err := tx.NewSelect().Model(&out).
 		Where("task_type = ? AND dispatched_at >= ? AND dispatched_at < ?", "mail:send", from, to).
-		Where("NOT EXISTS (SELECT 1 FROM mail_log AS ml WHERE ml.kind = ? AND ml.subject = outbox_message.task_id AND ml.state IN (?, ?, ?, ?))",
-			MailKindOutbox, MailSent, MailSending, MailUncertain, MailSkipped).
+		Where("NOT EXISTS (SELECT 1 FROM mail_log AS ml WHERE ml.kind = ? AND ml.subject = outbox_message.task_id AND ml.state IN (?, ?, ?, ?, ?))",
+			MailKindOutbox, MailSent, MailWritten, MailSending, MailUncertain, MailSkipped).
 		OrderExpr("id").Limit(int64(limit)).Scan(ctx)
 	return out, MapError(err)
 }
@@ -195,11 +205,12 @@ func (db *DB) FinishMailLog(ctx context.Context, tx bun.IDB, id int64, state, la
 	return MapError(err)
 }
 
-// ResetMailLog puts an abandoned, failed or uncertain row back to pending (admin "resend").
+// ResetMailLog puts an abandoned, failed, uncertain or only written row back
+// to pending (admin "resend").
 func (db *DB) ResetMailLog(ctx context.Context, tx bun.IDB, id int64, at time.Time) (bool, error) {
 	res, err := tx.NewUpdate().Table("mail_log").Set("state = ?", MailPending).Set("updated_at = ?", at).
 		Set("created_at = ?", at).
-		Where("id = ? AND state IN (?, ?, ?)", id, MailFailed, MailUncertain, MailSkipped).Exec(ctx)
+		Where("id = ? AND state IN (?, ?, ?, ?)", id, MailFailed, MailUncertain, MailSkipped, MailWritten).Exec(ctx)
 	if err != nil {
 		return false, MapError(err)
 	}

@@ -67,7 +67,7 @@ func main() {
 	check(err)
 	atExit(func() { _ = os.RemoveAll(dir) })
 	env := map[string]string{"TREMPLIN_DATA_DIR": dir, "TREMPLIN_DEMO": "true", "DATABASE_URL": dbURL, "TREMPLIN_ADDR": "127.0.0.1:0",
-		"TREMPLIN_LOG_LEVEL": "warn"}
+		"TREMPLIN_LOG_LEVEL": "warn", "TREMPLIN_EMBEDDED": "redis,s3,mail", "TREMPLIN_METRICS_ADDR": "off"}
 	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	check(err)
 	m, err := server.Open(ctx, cfg, nil)
@@ -170,7 +170,8 @@ func seedLoad(dbURL, dir string, n int) {
 	} else {
 		cmd = exec.Command("go", "run", "./cmd/tremplin", "seed-load", fmt.Sprint(n))
 	}
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TREMPLIN_DATA_DIR="+dir, "TREMPLIN_LOG_LEVEL=warn")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TREMPLIN_DATA_DIR="+dir, "TREMPLIN_LOG_LEVEL=warn",
+		"TREMPLIN_EMBEDDED=redis,s3,mail")
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	check(cmd.Run())
 }

@@ -102,7 +102,7 @@ func check(err error) {
 func open(ctx context.Context, engine, adminURL, redisURL string) (*server.Main, func()) {
 	dir, err := os.MkdirTemp("", "tremplin-bench-reminders-")
 	check(err)
-	env := map[string]string{"TREMPLIN_DATA_DIR": dir, "TREMPLIN_DEMO": "false", "REDIS_URL": redisURL}
+	env := map[string]string{"TREMPLIN_DATA_DIR": dir, "TREMPLIN_DEMO": "false", "REDIS_URL": redisURL, "TREMPLIN_EMBEDDED": "s3,mail"}
 	cleanup := func() { _ = os.RemoveAll(dir) }
 	if engine == "postgres" {
 		name := fmt.Sprintf("tremplin_bench_rem_%d", time.Now().UnixNano())

@@ -56,7 +56,8 @@ func once(bin string, idle time.Duration) (time.Duration, int) {
 	port := freePort()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "TREMPLIN_ADDR=127.0.0.1:"+strconv.Itoa(port), "TREMPLIN_DATA_DIR="+dir,
-		"TREMPLIN_LOG_LEVEL=warn", "DATABASE_URL=", "REDIS_URL=", "S3_ENDPOINT=", "SMTP_URL=")
+		"TREMPLIN_LOG_LEVEL=warn", "DATABASE_URL=", "REDIS_URL=", "S3_ENDPOINT=", "SMTP_URL=",
+		"TREMPLIN_METRICS_ADDR=127.0.0.1:0")
 	cmd.Stdout, cmd.Stderr = nil, nil
 	start := time.Now()
 	if err := cmd.Start(); err != nil {

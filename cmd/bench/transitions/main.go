@@ -45,7 +45,7 @@ func main() {
 	dir, err := os.MkdirTemp("", "tremplin-bench-")
 	check(err)
 	defer os.RemoveAll(dir)
-	env := map[string]string{"TREMPLIN_DATA_DIR": dir, "TREMPLIN_DEMO": "true"}
+	env := map[string]string{"TREMPLIN_DATA_DIR": dir, "TREMPLIN_DEMO": "true", "TREMPLIN_EMBEDDED": "redis,s3,mail"}
 	var dropDB func()
 	if *engine == "postgres" {
 		name := fmt.Sprintf("tremplin_bench_%d", time.Now().UnixNano())

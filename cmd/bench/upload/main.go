@@ -92,6 +92,8 @@ func main() {
 	}
 	env := map[string]string{"TREMPLIN_DATA_DIR": dataDir, "TREMPLIN_DEMO": "true", "TREMPLIN_ADDR": fmt.Sprintf("127.0.0.1:%d", port),
 		"S3_ENDPOINT": endpoint, "S3_ACCESS_KEY": access, "S3_SECRET_KEY": secret, "S3_BUCKET": bucket, "TREMPLIN_LOG_LEVEL": "warn",
+		// The served process must read the SQLite file prepare seeded, whatever the caller's environment says.
+		"DATABASE_URL": "", "TREMPLIN_METRICS_ADDR": "127.0.0.1:0",
 		"TREMPLIN_MAX_UPLOAD_MB": strconv.FormatInt(*size>>20+64, 10)}
 	appID, err := prepare(ctx, env)
 	if err != nil {

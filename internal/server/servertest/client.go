@@ -3,9 +3,13 @@ package servertest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -114,3 +118,24 @@ func (c *Client) Get(path string) *Response { return c.Do(http.MethodGet, path, 
 
 // Post is Do(POST).
 func (c *Client) Post(path string, body any) *Response { return c.Do(http.MethodPost, path, body) }
+
+// SlowUpload opens a connection of its own and sends, with the client's
+// credentials, the headers of a POST declaring size bytes and the first bytes
+// of its body, then nothing more: a client on a line that stalled. The
+// caller closes the connection.
+func (c *Client) SlowUpload(path, contentType, requestID string, size int, first string) net.Conn {
+	c.t.Helper()
+	base, err := url.Parse(c.s.URL())
+	require.NoError(c.t, err)
+	var cookies []string
+	for _, k := range c.HTTP.Jar.Cookies(base) {
+		cookies = append(cookies, k.Name+"="+k.Value)
+	}
+	conn, err := net.Dial("tcp", base.Host)
+	require.NoError(c.t, err)
+	_, err = fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nX-CSRF-Token: %s\r\nX-Request-ID: %s\r\n"+
+		"Content-Type: %s\r\nContent-Length: %d\r\n\r\n%s",
+		path, base.Host, strings.Join(cookies, "; "), c.CSRF, requestID, contentType, size, first)
+	require.NoError(c.t, err)
+	return conn
+}

@@ -81,8 +81,21 @@ func Start(t testing.TB, o Options) *Server {
 			}
 		}
 	}
+	// Tests run side by side: each metrics listener takes a free port.
+	env["TREMPLIN_METRICS_ADDR"] = "127.0.0.1:0"
 	for k, v := range o.Env {
 		env[k] = v
+	}
+	if _, set := o.Env["TREMPLIN_EMBEDDED"]; !set {
+		// A test on PostgreSQL without a shared Redis, S3 or SMTP server runs
+		// the in-process ones, which production refuses unless asked: ask.
+		var embedded []string
+		for _, b := range [][2]string{{"redis", "REDIS_URL"}, {"s3", "S3_ENDPOINT"}, {"mail", "SMTP_URL"}} {
+			if env[b[1]] == "" {
+				embedded = append(embedded, b[0])
+			}
+		}
+		env["TREMPLIN_EMBEDDED"] = strings.Join(embedded, ",")
 	}
 	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	require.NoError(t, err)

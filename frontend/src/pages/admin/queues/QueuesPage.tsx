@@ -1,5 +1,5 @@
 // Admin queue screen over asynq: queues and their counts, tasks by state with their error,
-// retry and delete buttons; e-mails that failed or whose fate is uncertain, with "resend".
+// retry and delete buttons; e-mails not delivered (failed, uncertain, or only written to a file), with "resend".
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
