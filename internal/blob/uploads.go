@@ -44,7 +44,8 @@ func (s *Store) ensureLifecycle(ctx context.Context) bool {
 	cfg, err := s.client.GetBucketLifecycle(ctx, s.bucket)
 	if err != nil {
 		if minio.ToErrorResponse(err).Code != "NoSuchLifecycleConfiguration" {
-			slog.InfoContext(ctx, "S3 lifecycle rules unavailable: the hourly sweep aborts abandoned uploads", "err", err)
+			// Debug: nothing to act on, the sweep covers it (and every start on the embedded S3 would say it).
+			slog.DebugContext(ctx, "S3 lifecycle rules unavailable: the hourly sweep aborts abandoned uploads", "err", err)
 			return false
 		}
 		cfg = lifecycle.NewConfiguration()

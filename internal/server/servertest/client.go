@@ -133,9 +133,10 @@ func (c *Client) SlowUpload(path, contentType, requestID string, size int, first
 	}
 	conn, err := net.Dial("tcp", base.Host)
 	require.NoError(c.t, err)
-	_, err = fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nX-CSRF-Token: %s\r\nX-Request-ID: %s\r\n"+
+	// Written by hand, so it sends the Origin a browser would itself.
+	_, err = fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nOrigin: %s\r\nCookie: %s\r\nX-CSRF-Token: %s\r\nX-Request-ID: %s\r\n"+
 		"Content-Type: %s\r\nContent-Length: %d\r\n\r\n%s",
-		path, base.Host, strings.Join(cookies, "; "), c.CSRF, requestID, contentType, size, first)
+		path, base.Host, c.s.URL(), strings.Join(cookies, "; "), c.CSRF, requestID, contentType, size, first)
 	require.NoError(c.t, err)
 	return conn
 }
