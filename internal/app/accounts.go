@@ -263,22 +263,33 @@ func (a *App) openLink(ctx context.Context, tx bun.IDB, purpose, token string) (
 	return t, u, nil
 }
 
+// useLink consumes a link inside tx: it must be usable (openLink), it is
+// marked used, and every other link of the same purpose for the account
+// expires with it (only the latest e-mail's link stays meaningful).
+func (a *App) useLink(ctx context.Context, tx bun.IDB, purpose, token string) (*domain.User, error) {
+	t, u, err := a.openLink(ctx, tx, purpose, token)
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	if ok, err := a.DB.UseUserToken(ctx, tx, t.ID, now); err != nil || !ok {
+		return nil, firstErr(err, errLinkUsed)
+	}
+	if err := a.DB.ExpireUserTokens(ctx, tx, u.ID, purpose, now); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
 // VerifyEmail consumes a verification link and confirms the address.
 func (a *App) VerifyEmail(ctx context.Context, actor *Actor, token string) (*domain.User, error) {
 	var u *domain.User
 	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		t, user, err := a.openLink(ctx, tx, store.PurposeVerifyEmail, token)
-		if err != nil {
+		var err error
+		if u, err = a.useLink(ctx, tx, store.PurposeVerifyEmail, token); err != nil {
 			return err
 		}
-		u = user
 		now := a.Now()
-		if ok, err := a.DB.UseUserToken(ctx, tx, t.ID, now); err != nil || !ok {
-			return firstErr(err, errLinkUsed)
-		}
-		if err := a.DB.ExpireUserTokens(ctx, tx, u.ID, store.PurposeVerifyEmail, now); err != nil {
-			return err
-		}
 		if u.EmailVerifiedAt == nil {
 			u.EmailVerifiedAt = &now
 			if err := a.DB.UpdateUserFields(ctx, tx, u, "email_verified_at"); err != nil {

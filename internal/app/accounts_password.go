@@ -75,18 +75,11 @@ func (a *App) ResetPassword(ctx context.Context, actor *Actor, token, newPasswor
 		return nil, err
 	}
 	err = a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		t, user, err := a.openLink(ctx, tx, store.PurposeResetPassword, token)
-		if err != nil {
+		var err error
+		if u, err = a.useLink(ctx, tx, store.PurposeResetPassword, token); err != nil {
 			return err
 		}
-		u = user
 		now := a.Now()
-		if ok, err := a.DB.UseUserToken(ctx, tx, t.ID, now); err != nil || !ok {
-			return firstErr(err, errLinkUsed)
-		}
-		if err := a.DB.ExpireUserTokens(ctx, tx, u.ID, store.PurposeResetPassword, now); err != nil {
-			return err
-		}
 		u.PasswordHash, u.PasswordChangedAt = hash, &now
 		cols := []string{"password_hash", "password_changed_at"}
 		if u.EmailVerifiedAt == nil { // the link reached the mailbox: the address is proven

@@ -265,16 +265,8 @@ func (a *App) sendUnlockLink(ctx context.Context, tx bun.IDB, actor *Actor, u *d
 func (a *App) UnlockLogin(ctx context.Context, actor *Actor, token string) (*domain.User, error) {
 	var u *domain.User
 	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		t, user, err := a.openLink(ctx, tx, store.PurposeUnlockLogin, token)
-		if err != nil {
-			return err
-		}
-		u = user
-		now := a.Now()
-		if ok, err := a.DB.UseUserToken(ctx, tx, t.ID, now); err != nil || !ok {
-			return firstErr(err, errLinkUsed)
-		}
-		if err := a.DB.ExpireUserTokens(ctx, tx, u.ID, store.PurposeUnlockLogin, now); err != nil {
+		var err error
+		if u, err = a.useLink(ctx, tx, store.PurposeUnlockLogin, token); err != nil {
 			return err
 		}
 		n, err := a.DB.ThrottleClearAccount(ctx, tx, u.Email)

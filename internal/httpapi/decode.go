@@ -169,30 +169,29 @@ func syntaxProblem(err error) error {
 // stackPath is the decoder's current position in the field syntax of our
 // problems: answers.actions[2].amount.
 func stackPath(dec *jsontext.Decoder) string {
-	var b strings.Builder
-	tokens := make([]string, 0, dec.StackDepth())
-	for t := range dec.StackPointer().Tokens() {
-		tokens = append(tokens, t)
-	}
-	for i, t := range tokens {
-		if kind, _ := dec.StackIndex(i + 1); kind == '[' {
-			b.WriteString("[" + t + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(t)
-	}
-	return b.String()
+	return fieldPath(dec.StackPointer(), func(depth int, _ string) bool {
+		kind, _ := dec.StackIndex(depth)
+		return kind == '['
+	})
 }
 
 // pointerPath converts a JSON pointer when the decoder's stack is not at hand
 // (an error): a numeric token is taken for an array index.
 func pointerPath(p jsontext.Pointer) string {
+	return fieldPath(p, func(_ int, tok string) bool {
+		_, err := strconv.ParseUint(tok, 10, 64)
+		return err == nil
+	})
+}
+
+// fieldPath writes a pointer's tokens as name.name[index]; isIndex tells the
+// array indexes (depth counts from 1).
+func fieldPath(p jsontext.Pointer, isIndex func(depth int, tok string) bool) string {
 	var b strings.Builder
+	depth := 0
 	for t := range p.Tokens() {
-		if _, err := strconv.ParseUint(t, 10, 64); err == nil {
+		depth++
+		if isIndex(depth, t) {
 			b.WriteString("[" + t + "]")
 			continue
 		}
