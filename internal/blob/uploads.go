@@ -65,7 +65,8 @@ func (s *Store) ensureLifecycle(ctx context.Context) bool {
 		},
 	})
 	if err := s.client.SetBucketLifecycle(ctx, s.bucket, cfg); err != nil {
-		slog.InfoContext(ctx, "S3 refused the lifecycle rule: the hourly sweep aborts abandoned uploads", "err", err)
+		// Debug, as above: the sweep does the same work.
+		slog.DebugContext(ctx, "S3 refused the lifecycle rule: the hourly sweep aborts abandoned uploads", "err", err)
 		return false
 	}
 	return true
