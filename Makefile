@@ -38,12 +38,7 @@ test-go: frontend/dist/index.html
 # Each fuzz target runs briefly on every `make test`; run longer by hand with FUZZTIME=5m.
 FUZZTIME ?= 8s
 fuzz: frontend/dist/index.html
-	@for target in $$(grep -rlE '^func Fuzz' --include='*_test.go' internal | xargs -n1 dirname | sort -u); do \
-	  for f in $$(grep -hoE '^func Fuzz[A-Za-z0-9_]+' $$target/*_test.go | sed 's/func //'); do \
-	    echo "fuzz $$target $$f"; \
-	    $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) ./$$target || exit 1; \
-	  done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
 
 test-front: frontend/node_modules/.package-lock.json
 	$(NPM) --prefix frontend test
