@@ -4,7 +4,7 @@
 // bar and resubmits; the project lead sees the resubmission in the timeline. The application is
 // created by this spec (from a3's answers, read only) so no other spec's object changes.
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
-import { collectPageErrors, demoPassword, expect, expectNoSeriousA11yViolations, test } from './support';
+import { baseURL, collectPageErrors, demoPassword, expect, expectNoSeriousA11yViolations, test } from './support';
 
 const a3Title = 'Transport à la demande pour personnes âgées à Montreuil';
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -39,7 +39,8 @@ interface App {
 async function submittedApplication(page: Page, word: string): Promise<{ id: number; title: string }> {
   const r = page.request;
   const me = await json<{ csrf_token: string }>(await r.get('/api/v1/auth/me'));
-  const headers = { 'X-CSRF-Token': me.csrf_token };
+  // Writes must come from the site: send the Origin the page itself would.
+  const headers = { 'X-CSRF-Token': me.csrf_token, Origin: baseURL };
   const mine = await json<{ items: { id: number; title: string }[] }>(await r.get('/api/v1/me/applications'));
   const a3 = mine.items.find((a) => a.title === a3Title);
   expect(a3, 'the demo application a3').toBeDefined();
