@@ -9,6 +9,7 @@ import (
 	"github.com/tremplin/tremplin/internal/app"
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/config"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/workflow"
 	"github.com/tremplin/tremplin/policies"
 	"github.com/tremplin/tremplin/workflows"
@@ -26,7 +27,7 @@ func loadWorkflows() (*workflow.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app.App{Policy: policy}
+	a := &app.App{Kernel: &kernel.Kernel{Policy: policy}}
 	return a.LoadWorkflows(workflows.FS, "workflows")
 }
 

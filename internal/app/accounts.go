@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/password"
 	"github.com/tremplin/tremplin/internal/store"
 )
@@ -107,17 +108,6 @@ func collect(errs ...*domain.FieldError) error {
 	return f.Err()
 }
 
-// asUser is the audit context of an anonymous request once we know whose
-// account it concerns (sign-up, links from e-mails).
-func asUser(actor *Actor, u *domain.User) store.AuditContext {
-	return store.AuditContext{ActorID: &u.ID, Actor: u.Email, IP: actor.IP, RequestID: actor.RequestID}
-}
-
-// link is an absolute URL of the web app, for e-mails.
-func (a *App) link(path, token string) string {
-	return a.Config.BaseURL + path + "?token=" + token
-}
-
 // SignUpInput is the applicant sign-up form.
 type SignUpInput struct {
 	Email    string `json:"email"`
@@ -153,7 +143,7 @@ func (a *App) SignUp(ctx context.Context, actor *Actor, in SignUpInput) error {
 		if err := a.DB.InsertUser(ctx, tx, u); err != nil {
 			return err
 		}
-		if err := a.DB.Audit(ctx, tx, asUser(actor, u), "user", fmt.Sprint(u.ID), "signup", map[string]any{"kind": u.Kind}); err != nil {
+		if err := a.DB.Audit(ctx, tx, kernel.AsUser(actor, u), "user", fmt.Sprint(u.ID), "signup", map[string]any{"kind": u.Kind}); err != nil {
 			return err
 		}
 		return a.sendVerification(ctx, tx, u)
@@ -164,13 +154,13 @@ func (a *App) SignUp(ctx context.Context, actor *Actor, in SignUpInput) error {
 	if err != nil {
 		return err
 	}
-	a.committed()
+	a.Committed()
 	return nil
 }
 
 // signUpExisting answers a sign-up for a taken address by e-mail only.
 func (a *App) signUpExisting(ctx context.Context, tx bun.IDB, actor *Actor, u *domain.User, name, hash string) error {
-	if err := a.DB.Audit(ctx, tx, asUser(actor, u), "user", fmt.Sprint(u.ID), "signup_existing_address", nil); err != nil {
+	if err := a.DB.Audit(ctx, tx, kernel.AsUser(actor, u), "user", fmt.Sprint(u.ID), "signup_existing_address", nil); err != nil {
 		return err
 	}
 	if !u.Active() {
@@ -192,7 +182,7 @@ func (a *App) signUpExisting(ctx context.Context, tx bun.IDB, actor *Actor, u *d
 	}
 	// One notice per hour at most: the outbox key dedupes within the hour.
 	key := fmt.Sprintf("signup-exists:%d:%d", u.ID, a.Now().Unix()/3600)
-	return a.sendMail(ctx, tx, key, []string{u.Email}, "verify_email", map[string]any{
+	return a.SendMail(ctx, tx, key, []string{u.Email}, "verify_email", map[string]any{
 		"Name": u.Name, "Exists": true, "Link": "", "ExpiresAt": time.Time{},
 		"LoginURL": a.Config.BaseURL + "/connexion", "ForgotURL": a.Config.BaseURL + "/mot-de-passe-oublie"})
 }
@@ -204,8 +194,8 @@ func (a *App) sendVerification(ctx context.Context, tx bun.IDB, u *domain.User) 
 	if err != nil || tok == nil {
 		return err
 	}
-	return a.sendMail(ctx, tx, fmt.Sprintf("verify:%d:%d", u.ID, tok.ID), []string{u.Email}, "verify_email", map[string]any{
-		"Name": u.Name, "Exists": false, "Link": a.link("/verifier-email", tok.token), "ExpiresAt": tok.ExpiresAt,
+	return a.SendMail(ctx, tx, fmt.Sprintf("verify:%d:%d", u.ID, tok.ID), []string{u.Email}, "verify_email", map[string]any{
+		"Name": u.Name, "Exists": false, "Link": a.Link("/verifier-email", tok.token), "ExpiresAt": tok.ExpiresAt,
 		"LoginURL": a.Config.BaseURL + "/connexion", "ForgotURL": a.Config.BaseURL + "/mot-de-passe-oublie"})
 }
 
@@ -221,7 +211,7 @@ func (a *App) newUserToken(ctx context.Context, tx bun.IDB, userID int64, purpos
 	if err != nil || n >= linksPerHour {
 		return nil, err
 	}
-	token, hash := newSecret("")
+	token, hash := kernel.NewSecret("")
 	t := &issuedToken{UserToken: store.UserToken{UserID: userID, Purpose: purpose, TokenHash: hash,
 		ExpiresAt: now.Add(ttl), CreatedAt: now}, token: token}
 	if err := a.DB.InsertUserToken(ctx, tx, &t.UserToken); err != nil {
@@ -245,7 +235,7 @@ func (a *App) openLink(ctx context.Context, tx bun.IDB, purpose, token string) (
 	if token == "" {
 		return nil, nil, errLinkInvalid
 	}
-	t, err := a.DB.UserTokenByHash(ctx, tx, purpose, hashSecret(token))
+	t, err := a.DB.UserTokenByHash(ctx, tx, purpose, kernel.HashSecret(token))
 	switch {
 	case domain.ErrorCode(err) == domain.CodeNotFound:
 		return nil, nil, errLinkInvalid
@@ -273,7 +263,7 @@ func (a *App) useLink(ctx context.Context, tx bun.IDB, purpose, token string) (*
 	}
 	now := a.Now()
 	if ok, err := a.DB.UseUserToken(ctx, tx, t.ID, now); err != nil || !ok {
-		return nil, firstErr(err, errLinkUsed)
+		return nil, kernel.FirstErr(err, errLinkUsed)
 	}
 	if err := a.DB.ExpireUserTokens(ctx, tx, u.ID, purpose, now); err != nil {
 		return nil, err
@@ -296,7 +286,7 @@ func (a *App) VerifyEmail(ctx context.Context, actor *Actor, token string) (*dom
 				return err
 			}
 		}
-		return a.DB.Audit(ctx, tx, asUser(actor, u), "user", fmt.Sprint(u.ID), "email_verified", nil)
+		return a.DB.Audit(ctx, tx, kernel.AsUser(actor, u), "user", fmt.Sprint(u.ID), "email_verified", nil)
 	})
 	return u, err
 }
@@ -319,15 +309,7 @@ func (a *App) ResendVerification(ctx context.Context, actor *Actor, email string
 		return a.sendVerification(ctx, tx, u)
 	})
 	if err == nil {
-		a.committed()
+		a.Committed()
 	}
 	return err
-}
-
-// firstErr returns err when set, else fallback.
-func firstErr(err, fallback error) error {
-	if err != nil {
-		return err
-	}
-	return fallback
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/password"
 	"github.com/tremplin/tremplin/internal/store"
 )
@@ -31,13 +32,13 @@ func (a *App) RequestPasswordReset(ctx context.Context, actor *Actor, email stri
 		if err != nil || !u.Active() {
 			return err
 		}
-		if err := a.DB.Audit(ctx, tx, asUser(actor, u), "user", fmt.Sprint(u.ID), "password_reset_requested", nil); err != nil {
+		if err := a.DB.Audit(ctx, tx, kernel.AsUser(actor, u), "user", fmt.Sprint(u.ID), "password_reset_requested", nil); err != nil {
 			return err
 		}
 		return a.sendPasswordLink(ctx, tx, u, false)
 	})
 	if err == nil {
-		a.committed()
+		a.Committed()
 	}
 	return err
 }
@@ -53,8 +54,8 @@ func (a *App) sendPasswordLink(ctx context.Context, tx bun.IDB, u *domain.User, 
 	if err != nil || tok == nil {
 		return err
 	}
-	return a.sendMail(ctx, tx, fmt.Sprintf("reset:%d:%d", u.ID, tok.ID), []string{u.Email}, "reset_password", map[string]any{
-		"Name": u.Name, "Welcome": welcome, "Link": a.link("/reinitialiser-mot-de-passe", tok.token), "ExpiresAt": tok.ExpiresAt,
+	return a.SendMail(ctx, tx, fmt.Sprintf("reset:%d:%d", u.ID, tok.ID), []string{u.Email}, "reset_password", map[string]any{
+		"Name": u.Name, "Welcome": welcome, "Link": a.Link("/reinitialiser-mot-de-passe", tok.token), "ExpiresAt": tok.ExpiresAt,
 		"Email": u.Email})
 }
 
@@ -96,7 +97,7 @@ func (a *App) ResetPassword(ctx context.Context, actor *Actor, token, newPasswor
 		if _, err := a.DB.ThrottleClearAccount(ctx, tx, u.Email); err != nil {
 			return err
 		}
-		if err := a.DB.Audit(ctx, tx, asUser(actor, u), "user", fmt.Sprint(u.ID), "password_reset", map[string]any{"sessions_ended": n}); err != nil {
+		if err := a.DB.Audit(ctx, tx, kernel.AsUser(actor, u), "user", fmt.Sprint(u.ID), "password_reset", map[string]any{"sessions_ended": n}); err != nil {
 			return err
 		}
 		return a.passwordChangedNotice(ctx, tx, u, true)
@@ -104,12 +105,12 @@ func (a *App) ResetPassword(ctx context.Context, actor *Actor, token, newPasswor
 	if err != nil {
 		return nil, err
 	}
-	a.committed()
+	a.Committed()
 	return u, nil
 }
 
 func (a *App) passwordChangedNotice(ctx context.Context, tx bun.IDB, u *domain.User, reset bool) error {
-	return a.sendMail(ctx, tx, fmt.Sprintf("password-changed:%d:%d", u.ID, u.Version), []string{u.Email}, "password_changed",
+	return a.SendMail(ctx, tx, fmt.Sprintf("password-changed:%d:%d", u.ID, u.Version), []string{u.Email}, "password_changed",
 		map[string]any{"Name": u.Name, "At": a.Now(), "Reset": reset, "ForgotURL": a.Config.BaseURL + "/mot-de-passe-oublie"})
 }
 
@@ -153,7 +154,7 @@ func (a *App) ChangePassword(ctx context.Context, actor *Actor, in ChangePasswor
 		return a.passwordChangedNotice(ctx, tx, u, false)
 	})
 	if err == nil {
-		a.committed()
+		a.Committed()
 	}
 	return err
 }
@@ -186,7 +187,7 @@ func (a *App) confirmPassword(ctx context.Context, actor *Actor, field, pw strin
 		if txErr != nil {
 			return nil, txErr
 		}
-		a.committed()
+		a.Committed()
 		return nil, domain.Invalid("Mot de passe incorrect.", domain.FieldError{Field: field, Code: "wrong_password", Message: "Mot de passe incorrect."})
 	}
 	return u, nil

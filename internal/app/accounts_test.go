@@ -15,6 +15,7 @@ import (
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/notify"
 	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/internal/store/storetest"
@@ -36,8 +37,8 @@ func newIDApp(t testing.TB, db *store.DB) *idBundle {
 	require.NoError(t, err)
 	b := &idBundle{db: db, now: time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC)}
 	db.Now = func() time.Time { return b.now }
-	b.app = &app.App{Config: &config.Config{BaseURL: "https://tremplin.test", OrgName: "Département de la Seine-Saint-Denis"},
-		DB: db, Policy: policy}
+	b.app = &app.App{Kernel: kernel.New(&config.Config{BaseURL: "https://tremplin.test", OrgName: "Département de la Seine-Saint-Denis"},
+		db, policy, nil)}
 	return b
 }
 

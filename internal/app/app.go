@@ -10,11 +10,10 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/blob"
-	"github.com/tremplin/tremplin/internal/config"
+	"github.com/tremplin/tremplin/internal/flow"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/store"
-	"github.com/tremplin/tremplin/internal/workflow"
 )
 
 // Blobs is the document storage port (implemented by internal/blob).
@@ -27,22 +26,13 @@ type Blobs interface {
 	List(ctx context.Context, prefix string, fn func(blob.Info) error) error
 }
 
-// Kicker wakes the outbox relay after a commit (implemented by jobs.Relay).
-type Kicker interface{ Kick() }
-
-// App is the service layer.
+// App is the use cases not yet moved to their feature packages, over the
+// kernel (database, clock, actor, audit, outbox) and the workflow runtime.
 type App struct {
-	Config *config.Config
-	DB     *store.DB
-	Blobs  Blobs
-	Relay  Kicker
-	Policy *authz.Policy
-	// Workflows are the loaded definitions (workflows/*.yaml).
-	Workflows *workflow.Set
-
-	// StartExperiment is the "start_experiment" effect, provided by the
-	// experiments use cases: it creates the experiment of an accepted application.
-	StartExperiment func(ctx context.Context, tx bun.IDB, s *Subject, in TransitionInput) error
+	*kernel.Kernel
+	// Flow runs every workflow-driven state change.
+	Flow  *flow.Engine
+	Blobs Blobs
 
 	// ReviewState is provided by the review use cases: how many routings an
 	// application has, how many reviews are pending, and which directions it
@@ -60,16 +50,5 @@ type App struct {
 	// real. Tests replace it to see the delay without spending it.
 	Sleep func(ctx context.Context, d time.Duration) error
 
-	kinds    map[string]Kind
 	communes map[string]bool
-}
-
-// Now is the app's clock (the store's, so tests pin both at once).
-func (a *App) Now() time.Time { return a.DB.Clock() }
-
-// committed is called after a transaction that wrote outbox rows commits.
-func (a *App) committed() {
-	if a.Relay != nil {
-		a.Relay.Kick()
-	}
 }

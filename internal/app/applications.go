@@ -58,7 +58,7 @@ func (a *App) StartApplication(ctx context.Context, actor *Actor, callID int64, 
 	if c.State != "published" || (c.ClosesAt != nil && !now.Before(*c.ClosesAt)) {
 		return nil, domain.Errorf(domain.CodeBlocked, "call_not_open", "L'appel à projets « %s » n'est plus ouvert aux dépôts.", c.Title)
 	}
-	def, err := a.Workflows.Latest("application")
+	def, err := a.Flow.Definitions().Latest("application")
 	if err != nil {
 		return nil, err
 	}
@@ -125,11 +125,11 @@ type ApplicationView struct {
 // applicationSubject loads an application for actor: not-found when the
 // actor may not see it.
 func (a *App) applicationSubject(ctx context.Context, tx bun.IDB, actor *Actor, id int64) (*Subject, *ApplicationSubject, error) {
-	k, err := a.kind("applications")
+	k, err := a.Flow.Kind("applications")
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := a.loadVisible(ctx, tx, actor, k, id)
+	s, err := a.Flow.LoadVisible(ctx, tx, actor, k, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -157,7 +157,7 @@ func (a *App) applicationView(ctx context.Context, tx bun.IDB, actor *Actor, s *
 		return nil, err
 	}
 	label := ap.State
-	if def, err := a.Workflows.Get("application", ap.WorkflowVersion); err == nil {
+	if def, err := a.Flow.Definitions().Get("application", ap.WorkflowVersion); err == nil {
 		label = def.PlaceLabel(ap.State)
 	}
 	if ap.Answers == nil {
@@ -385,7 +385,7 @@ func merge3[T any](base, mine, theirs T, field string, conflicts *[]Conflict) T 
 }
 
 func (a *App) placeLabel(ap *domain.Application) string {
-	if def, err := a.Workflows.Get("application", ap.WorkflowVersion); err == nil {
+	if def, err := a.Flow.Definitions().Get("application", ap.WorkflowVersion); err == nil {
 		return def.PlaceLabel(ap.State)
 	}
 	return ap.State

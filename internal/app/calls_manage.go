@@ -118,7 +118,7 @@ func (a *App) CreateCall(ctx context.Context, actor *Actor, in CallInput) (*doma
 	if !a.Can(actor, "call:create") {
 		return nil, &domain.Error{Code: domain.CodeForbidden, Reason: "forbidden", Message: "Vous n'avez pas les droits nécessaires pour créer un appel à projets."}
 	}
-	def, err := a.Workflows.Latest("call")
+	def, err := a.Flow.Definitions().Latest("call")
 	if err != nil {
 		return nil, err
 	}
@@ -199,12 +199,12 @@ func (a *App) UpdateCall(ctx context.Context, actor *Actor, id, version int64, i
 	if err != nil {
 		return nil, err
 	}
-	a.committed()
+	a.Committed()
 	return out, nil
 }
 
 func (a *App) callStateLabel(c *domain.Call) string {
-	if def, err := a.Workflows.Get("call", c.WorkflowVersion); err == nil {
+	if def, err := a.Flow.Definitions().Get("call", c.WorkflowVersion); err == nil {
 		return def.PlaceLabel(c.State)
 	}
 	return c.State
@@ -434,7 +434,7 @@ func (a *App) ScheduleCallClosing(ctx context.Context, id int64) error {
 		return a.planCallClosing(ctx, tx, c)
 	})
 	if err == nil {
-		a.committed()
+		a.Committed()
 	}
 	return err
 }
@@ -445,13 +445,6 @@ func (a *App) callTransitioned(ctx context.Context, tx bun.IDB, c *domain.Call, 
 		return a.planCallClosing(ctx, tx, c)
 	}
 	return nil
-}
-
-// SystemActor is the platform itself acting on a schedule: it holds the
-// project lead's grant and is audited as "système".
-func SystemActor() *Actor {
-	return &Actor{User: &domain.User{Email: "système", Name: "système", Kind: domain.KindStaff},
-		Subject: authz.Subject{Grants: []authz.Grant{{Role: domain.RoleProjectLead, Domain: "*"}}}, RequestID: "system"}
 }
 
 // errNotYetDue makes the queue retry a closing task that arrived early
@@ -479,7 +472,7 @@ func (a *App) RunCallClosing(ctx context.Context, t CloseCallTask) error {
 		}
 		return nil // the deadline moved later: its own task is planned
 	}
-	_, err = a.Fire(ctx, SystemActor(), "calls", c.ID, "close", TransitionInput{
+	_, err = a.Flow.Fire(ctx, SystemActor(), "calls", c.ID, "close", TransitionInput{
 		Comment: "Clôture automatique à la date limite (" + FrenchDateTime(*c.ClosesAt) + ")."})
 	if err != nil && domain.ErrorCode(err) == domain.CodeConflict {
 		return fmt.Errorf("call %d changed while closing, retry: %w", c.ID, err)

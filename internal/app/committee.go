@@ -98,7 +98,7 @@ func (a *App) CreateSession(ctx context.Context, actor *Actor, callID int64, in 
 	if err != nil {
 		return nil, err
 	}
-	a.committed()
+	a.Committed()
 	return out, nil
 }
 
@@ -135,7 +135,7 @@ func (a *App) UpdateSession(ctx context.Context, actor *Actor, id int64, in Sess
 	if err != nil {
 		return nil, err
 	}
-	a.committed()
+	a.Committed()
 	return out, nil
 }
 
@@ -163,7 +163,7 @@ func (a *App) setAgenda(ctx context.Context, tx bun.IDB, actor *Actor, s *store.
 	for _, b := range briefs {
 		byID[b.ID] = b
 	}
-	k, err := a.kind("applications")
+	k, err := a.Flow.Kind("applications")
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (a *App) setAgenda(ctx context.Context, tx bun.IDB, actor *Actor, s *store.
 		return err
 	}
 	for _, id := range propose {
-		if _, err := a.fireInTx(ctx, tx, actor, k, id, "propose", TransitionInput{}); err != nil {
+		if _, err := a.Flow.FireInTx(ctx, tx, actor, k, id, "propose", TransitionInput{}); err != nil {
 			return err
 		}
 	}

@@ -193,7 +193,7 @@ func (a *App) RecordDecision(ctx context.Context, actor *Actor, in DecisionInput
 			return err
 		}
 		if in.Kind != store.DecisionDefer {
-			k, err := a.kind("applications")
+			k, err := a.Flow.Kind("applications")
 			if err != nil {
 				return err
 			}
@@ -201,7 +201,7 @@ func (a *App) RecordDecision(ctx context.Context, actor *Actor, in DecisionInput
 			if in.Kind == store.DecisionAccept {
 				payload["amount_cents"] = int64(d.Amount)
 			}
-			if _, err := a.fireInTx(ctx, tx, actor, k, ap.ID, in.Kind, TransitionInput{Comment: d.Motivation, Payload: payload}); err != nil {
+			if _, err := a.Flow.FireInTx(ctx, tx, actor, k, ap.ID, in.Kind, TransitionInput{Comment: d.Motivation, Payload: payload}); err != nil {
 				return err
 			}
 		}
@@ -213,7 +213,7 @@ func (a *App) RecordDecision(ctx context.Context, actor *Actor, in DecisionInput
 	if err != nil {
 		return nil, err
 	}
-	a.committed()
+	a.Committed()
 	return &out, nil
 }
 
@@ -401,7 +401,7 @@ func (a *App) PublishDecisions(ctx context.Context, actor *Actor, sessionID int6
 	if err != nil {
 		return nil, err
 	}
-	a.committed()
+	a.Committed()
 	return res, nil
 }
 
@@ -433,7 +433,7 @@ func (a *App) mailDecision(ctx context.Context, tx bun.IDB, d *store.Decision) (
 			"Link":       fmt.Sprintf("%s/dossiers/%d/decision", a.Config.BaseURL, ap.ID),
 			"LetterLink": fmt.Sprintf("%s/api/v1/applications/%d/letter.pdf", a.Config.BaseURL, ap.ID),
 		}
-		if err := a.sendMail(ctx, tx, fmt.Sprintf("decision:%d:%s", d.ID, addr), []string{addr}, template, data); err != nil {
+		if err := a.SendMail(ctx, tx, fmt.Sprintf("decision:%d:%s", d.ID, addr), []string{addr}, template, data); err != nil {
 			return 0, err
 		}
 	}

@@ -40,9 +40,11 @@ func (s *ExperimentSubject) PendingReports() []string {
 // RegisterExperiments plugs experiments into the workflow machinery and
 // provides the "start_experiment" effect of an accepted application.
 func (a *App) RegisterExperiments() {
-	a.RegisterKind(Kind{Name: "experiments", Workflow: "experiment", Table: "experiments", ReadPerm: "experiment:read",
+	a.Flow.RegisterKind(Kind{Name: "experiments", Workflow: "experiment", Table: "experiments", ReadPerm: "experiment:read",
 		Load: a.loadExperimentSubject})
-	a.StartExperiment = a.startExperiment
+	a.Flow.HandleEffect("start_experiment", func(ctx context.Context, tx bun.IDB, _ *store.Batch, s *Subject, in TransitionInput) error {
+		return a.startExperiment(ctx, tx, s, in)
+	})
 }
 
 func experimentDomains(e *store.Experiment) []string {
@@ -201,10 +203,7 @@ func (a *App) startExperiment(ctx context.Context, tx bun.IDB, s *Subject, in Tr
 }
 
 func (a *App) experimentWorkflowVersion() int {
-	if a.Workflows == nil {
-		return 1
-	}
-	if def, err := a.Workflows.Get("experiment", 0); err == nil {
+	if def, err := a.Flow.Definitions().Get("experiment", 0); err == nil {
 		return def.Version
 	}
 	return 1

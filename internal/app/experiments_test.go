@@ -109,7 +109,7 @@ func freshExperiment(t *testing.T, s *servertest.Server, amount domain.Money) *s
 	e, err := s.App.UpdateAgreement(ctx, lead, e.ID, app.AgreementInput{AgreementNumber: fmt.Sprintf("CONV-%d", e.ID),
 		SignedOn: "2026-01-15", StartsOn: "2026-02-01", EndsOn: "2027-01-31"}, nil)
 	require.NoError(t, err)
-	_, err = s.App.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{})
+	_, err = s.App.Flow.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{})
 	require.NoError(t, err)
 	e, err = s.DB.GetExperiment(ctx, s.DB.DB, e.ID)
 	require.NoError(t, err)
@@ -131,7 +131,7 @@ func acceptedExperiment(t *testing.T, s *servertest.Server, amount domain.Money)
 		Where("id = ?", ap.ID).Exec(ctx)
 	require.NoError(t, err)
 	committee := s.Actor(t, "comite@demo.tremplin.fr")
-	_, err = s.App.Fire(ctx, committee, "applications", ap.ID, "accept", app.TransitionInput{Payload: map[string]any{"amount_cents": int64(amount)}})
+	_, err = s.App.Flow.Fire(ctx, committee, "applications", ap.ID, "accept", app.TransitionInput{Payload: map[string]any{"amount_cents": int64(amount)}})
 	require.NoError(t, err)
 	e, err := s.DB.ExperimentOfApplication(ctx, s.DB.DB, ap.ID)
 	require.NoError(t, err)
@@ -159,7 +159,7 @@ func TestAcceptedApplicationBecomesAnExperimentWithItsSchedule(t *testing.T) {
 
 	lead := s.Actor(t, "cheffe.projet@demo.tremplin.fr")
 	// Starting is blocked until the agreement is signed.
-	_, err = s.App.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{})
+	_, err = s.App.Flow.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{})
 	require.Equal(t, domain.CodeBlocked, domain.ErrorCode(err))
 	_, err = s.App.UpdateAgreement(ctx, lead, e.ID, app.AgreementInput{AgreementNumber: "CONV-T-007", SignedOn: "2026-03-20",
 		StartsOn: "2026-04-01", EndsOn: "2027-03-31"}, nil)
@@ -177,7 +177,7 @@ func TestAcceptedApplicationBecomesAnExperimentWithItsSchedule(t *testing.T) {
 	require.Equal(t, "30/09/2026 à 23:59", due["interim"])
 	require.Equal(t, "31/03/2027 à 23:59", due["final"])
 	require.Equal(t, "30/09/2027 à 23:59", due["financial"], "financial report within six months of the end")
-	_, err = s.App.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{})
+	_, err = s.App.Flow.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{})
 	require.NoError(t, err)
 
 	// The project lead changes the schedule: a custom one must total 100 %.
@@ -328,9 +328,9 @@ func TestActualsIndicatorsAndReportsRefuseBadInput(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "payable", tranches[1].State)
 	// Closing needs every report approved.
-	_, err = s.App.Fire(ctx, lead, "experiments", e.ID, "end_period", app.TransitionInput{})
+	_, err = s.App.Flow.Fire(ctx, lead, "experiments", e.ID, "end_period", app.TransitionInput{})
 	require.NoError(t, err)
-	_, err = s.App.Fire(ctx, lead, "experiments", e.ID, "close", app.TransitionInput{})
+	_, err = s.App.Flow.Fire(ctx, lead, "experiments", e.ID, "close", app.TransitionInput{})
 	require.Equal(t, domain.CodeBlocked, domain.ErrorCode(err))
 
 	// Another organisation's member cannot even see the experiment.

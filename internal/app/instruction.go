@@ -54,7 +54,7 @@ func (a *App) instructionFilter(ctx context.Context, actor *Actor, q Instruction
 		Direction: strings.TrimSpace(q.Direction), MinCents: q.MinCents, MaxCents: q.MaxCents, Q: strings.TrimSpace(q.Q),
 		Limit: q.Limit, Cursor: q.Cursor}
 	var errs domain.Fields
-	def, err := a.Workflows.Latest("application")
+	def, err := a.Flow.Definitions().Latest("application")
 	if err != nil {
 		return f, err
 	}
@@ -149,7 +149,7 @@ func (a *App) InstructionList(ctx context.Context, actor *Actor, q InstructionQu
 
 func (a *App) instructionItem(r *store.InstructionRow) InstructionItem {
 	label := r.State
-	if def, err := a.Workflows.Latest("application"); err == nil {
+	if def, err := a.Flow.Definitions().Latest("application"); err == nil {
 		label = def.PlaceLabel(r.State)
 	}
 	return InstructionItem{InstructionRow: *r, StateLabel: label, Communes: r.Communes(), Publics: r.Publics()}

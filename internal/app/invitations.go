@@ -10,6 +10,7 @@ import (
 
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
@@ -64,7 +65,7 @@ func (a *App) Invite(ctx context.Context, actor *Actor, orgID int64, in InviteIn
 		if _, err := a.DB.RevokePendingInvitations(ctx, tx, orgID, email, now); err != nil {
 			return err
 		}
-		token, hash := newSecret("")
+		token, hash := kernel.NewSecret("")
 		inv = &store.Invitation{OrgID: orgID, Email: email, Role: in.Role, TokenHash: hash, InvitedBy: actorIDPtr(actor),
 			ExpiresAt: now.Add(InvitationTTL), CreatedAt: now}
 		if err := a.DB.InsertInvitation(ctx, tx, inv); err != nil {
@@ -74,15 +75,15 @@ func (a *App) Invite(ctx context.Context, actor *Actor, orgID int64, in InviteIn
 			map[string]any{"invitation_id": inv.ID, "email": email, "role": in.Role}); err != nil {
 			return err
 		}
-		return a.sendMail(ctx, tx, fmt.Sprintf("invitation:%d", inv.ID), []string{email}, "invitation", map[string]any{
+		return a.SendMail(ctx, tx, fmt.Sprintf("invitation:%d", inv.ID), []string{email}, "invitation", map[string]any{
 			"Organisation": org.LegalName, "InviterName": actor.User.Name, "RoleLabel": orgRoleLabels[in.Role],
-			"Link": a.link("/invitations/accepter", token), "ExpiresAt": inv.ExpiresAt,
+			"Link": a.Link("/invitations/accepter", token), "ExpiresAt": inv.ExpiresAt,
 			"SignUpURL": a.Config.BaseURL + "/inscription"})
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.committed()
+	a.Committed()
 	return inv, nil
 }
 
@@ -148,7 +149,7 @@ func (a *App) openInvitation(ctx context.Context, tx bun.IDB, token string) (*st
 	if token == "" {
 		return nil, errInvitationInvalid
 	}
-	inv, err := a.DB.InvitationByHash(ctx, tx, hashSecret(token))
+	inv, err := a.DB.InvitationByHash(ctx, tx, kernel.HashSecret(token))
 	switch {
 	case domain.ErrorCode(err) == domain.CodeNotFound:
 		return nil, errInvitationInvalid
@@ -205,7 +206,7 @@ func (a *App) AcceptInvitation(ctx context.Context, actor *Actor, token string) 
 		}
 		ok, err := a.DB.AcceptInvitation(ctx, tx, inv.ID, actor.ID(), a.Now())
 		if err != nil || !ok {
-			return firstErr(err, errInvitationUsed)
+			return kernel.FirstErr(err, errInvitationUsed)
 		}
 		role, err := a.DB.MemberRole(ctx, tx, org.ID, actor.ID())
 		if err != nil {

@@ -34,8 +34,8 @@ type ApplicationSubject struct {
 
 // RegisterCoreKinds plugs calls and applications into the workflow machinery.
 func (a *App) RegisterCoreKinds() {
-	a.RegisterKind(Kind{Name: "calls", Workflow: "call", Table: "calls", ReadPerm: "call:read_all", Load: a.loadCallSubject})
-	a.RegisterKind(Kind{Name: "applications", Workflow: "application", Table: "applications", ReadPerm: "application:read",
+	a.Flow.RegisterKind(Kind{Name: "calls", Workflow: "call", Table: "calls", ReadPerm: "call:read_all", Load: a.loadCallSubject})
+	a.Flow.RegisterKind(Kind{Name: "applications", Workflow: "application", Table: "applications", ReadPerm: "application:read",
 		Load: a.loadApplicationSubject})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,7 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/domain"
-	"github.com/tremplin/tremplin/internal/notify"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
@@ -181,7 +182,7 @@ func (m *MessageDraft) Send(ctx context.Context, body string) (*MessageView, err
 		return nil, err
 	}
 	m.objects = nil
-	a.committed()
+	a.Committed()
 	return &out, nil
 }
 
@@ -213,60 +214,12 @@ func (a *App) notifyMessage(ctx context.Context, tx bun.IDB, ap *domain.Applicat
 			continue
 		}
 		ns = append(ns, store.Notification{UserID: r.ID, Kind: "message", Title: "Nouveau message sur le dossier " + ap.Reference,
-			Body: excerpt(msg.Body, 200), Link: link, CreatedAt: msg.CreatedAt})
-		if err := a.sendMail(ctx, tx, fmt.Sprintf("message:%d:%s", msg.ID, r.Email), []string{r.Email}, "message_received", copyMap(data)); err != nil {
+			Body: kernel.Excerpt(msg.Body, 200), Link: link, CreatedAt: msg.CreatedAt})
+		if err := a.SendMail(ctx, tx, fmt.Sprintf("message:%d:%s", msg.ID, r.Email), []string{r.Email}, "message_received", maps.Clone(data)); err != nil {
 			return err
 		}
 	}
 	return a.DB.InsertNotifications(ctx, tx, ns)
-}
-
-func copyMap(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m)+2)
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-// excerpt cuts s to n characters at a word boundary, with an ellipsis.
-func excerpt(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)[:n]
-	cut := string(r)
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
-		cut = cut[:i]
-	}
-	return cut + "…"
-}
-
-// notifyInApp queues in-app notifications for people, from a rendered
-// e-mail template: its subject is the title, the transition's comment the
-// body. Workflow notifications call it with their e-mails' recipients, so
-// what is mailed also shows in the app.
-func (a *App) notifyInApp(b *store.Batch, tx bun.IDB, to []store.Recipient, kind, template string, data map[string]any) error {
-	if len(to) == 0 {
-		return nil
-	}
-	d := copyMap(data)
-	d["BaseURL"], d["OrgName"] = a.Config.BaseURL, a.Config.OrgName
-	r, err := notify.Render(template, d)
-	if err != nil {
-		return err
-	}
-	link, _ := data["Link"].(string)
-	link = strings.TrimPrefix(link, a.Config.BaseURL)
-	comment, _ := data["Comment"].(string)
-	now := a.Now()
-	ns := make([]store.Notification, 0, len(to))
-	for _, p := range to {
-		ns = append(ns, store.Notification{UserID: p.ID, Kind: kind, Title: r.Subject, Body: excerpt(comment, 500), Link: link, CreatedAt: now})
-	}
-	b.Add(tx.NewInsert().Model(&ns).Column("user_id", "kind", "title", "body", "link", "created_at"))
-	return nil
 }
 
 // NotificationsView is a page of the actor's notifications and their unread count.

@@ -5,9 +5,9 @@ import (
 	"context"
 	"math"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/opendata"
 	"github.com/tremplin/tremplin/internal/store"
 )
@@ -75,9 +75,9 @@ func (a *App) scdlGrant(r store.PublishedGrant) opendata.Grant {
 	}
 	g := opendata.Grant{
 		NomAttribuant: a.Config.OrgName, IDAttribuant: a.Config.OrgSIRET, DateConvention: day,
-		ReferenceDecision: r.DeliberationRef, NomBeneficiaire: r.BeneficiaryName, Objet: truncateRunes(r.Title, 256),
+		ReferenceDecision: r.DeliberationRef, NomBeneficiaire: r.BeneficiaryName, Objet: kernel.TruncateRunes(r.Title, 256),
 		Montant: r.Amount, Nature: opendata.NatureNumeraire, ConditionsVersement: mode, DatesPeriodeVersement: period,
-		PourcentageSubvention: grantShare(r.Amount, r.Budget.Totals().Charges), DispositifAide: truncateRunes(r.CallTitle, 256),
+		PourcentageSubvention: grantShare(r.Amount, r.Budget.Totals().Charges), DispositifAide: kernel.TruncateRunes(r.CallTitle, 256),
 	}
 	if r.BeneficiarySIRET != nil {
 		g.IDBeneficiaire = *r.BeneficiarySIRET
@@ -100,12 +100,4 @@ func grantShare(amount, charges domain.Money) float64 {
 	}
 	s := math.Round(float64(amount)/float64(charges)*10000) / 10000
 	return math.Max(s, 0.01)
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n])
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 )
 
 func TestGrantShareStaysInTheSCDLRange(t *testing.T) {
@@ -14,6 +15,6 @@ func TestGrantShareStaysInTheSCDLRange(t *testing.T) {
 	require.Equal(t, 1.0, grantShare(domain.Euros(5_000), 0), "no budget: fully funded")
 	require.Equal(t, 1.0, grantShare(domain.Euros(5_000), domain.Euros(4_000)))
 	require.Equal(t, 0.01, grantShare(1, domain.Euros(1_000_000)), "never below the schema's minimum")
-	require.Equal(t, "abc", truncateRunes("abcdef", 3))
-	require.Equal(t, "été", truncateRunes("été", 3))
+	require.Equal(t, "abc", kernel.TruncateRunes("abcdef", 3))
+	require.Equal(t, "été", kernel.TruncateRunes("été", 3))
 }

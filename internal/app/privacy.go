@@ -77,7 +77,7 @@ func (a *App) ExportMyData(ctx context.Context, actor *Actor) (*PersonalData, er
 	if out.AuditTrail, err = a.DB.AuditOfUser(ctx, a.DB.DB, u.ID, fmt.Sprint(u.ID)); err != nil {
 		return nil, err
 	}
-	return out, a.auditAlone(ctx, actor, "user", fmt.Sprint(u.ID), "personal_data_exported", nil)
+	return out, a.AuditAlone(ctx, actor, "user", fmt.Sprint(u.ID), "personal_data_exported", nil)
 }
 
 // DeletedName replaces the name of an anonymised account.

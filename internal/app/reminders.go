@@ -423,7 +423,7 @@ func (a *App) dueScheduled(ctx context.Context, tx bun.IDB, from, now time.Time)
 	}
 	var out []dueItem
 	for _, r := range rows {
-		k, err := a.kind(r.ObjectType)
+		k, err := a.Flow.Kind(r.ObjectType)
 		if err != nil {
 			continue // a kind no longer registered in this process
 		}
@@ -441,7 +441,7 @@ func (a *App) dueScheduled(ctx context.Context, tx bun.IDB, from, now time.Time)
 		if err != nil {
 			return nil, err
 		}
-		def, err := a.definition(k, s)
+		def, err := a.Flow.Definition(k, s)
 		if err != nil {
 			return nil, err
 		}

@@ -347,7 +347,7 @@ func TestRemindersArriveExactlyOnceOverAMonth(t *testing.T) {
 		digestDays[d.Format("02/01/2006")] = true
 		switch step {
 		case 4: // day 1: the project lead asks for corrections (reminder 7 days later)
-			_, err := m.App.Fire(ctx, lead, "applications", f.inInstruction, "request_correction",
+			_, err := m.App.Flow.Fire(ctx, lead, "applications", f.inInstruction, "request_correction",
 				app.TransitionInput{Comment: "Merci de joindre le RIB."})
 			require.NoError(t, err)
 		case 60: // day 15: Redis loses everything that was queued
@@ -355,7 +355,7 @@ func TestRemindersArriveExactlyOnceOverAMonth(t *testing.T) {
 			st := sweep()
 			require.Positive(t, st.Enqueued, "something was due and queued")
 			// A transition e-mail (through the outbox) is queued too, then lost.
-			_, err := m.App.Fire(ctx, lead, "experiments", f.experiment, "suspend", app.TransitionInput{Comment: "Audit en cours."})
+			_, err := m.App.Flow.Fire(ctx, lead, "experiments", f.experiment, "suspend", app.TransitionInput{Comment: "Audit en cours."})
 			require.NoError(t, err)
 			require.Eventually(t, func() bool { return count("SELECT COUNT(*) FROM outbox WHERE dispatched_at IS NULL") == 0 },
 				10*time.Second, 20*time.Millisecond)
@@ -516,7 +516,7 @@ func seedReminderWorld(t *testing.T, m *server.Main, addr func(string) string, t
 	// The experiment of AAP-D: signed, running, its interim report due on day 35.
 	committee := actorFor(t, m, addr("lead"))
 	committee.Grants = append(committee.Grants, authz.Grant{Role: domain.RoleCommittee, Domain: "*"})
-	_, err = m.App.Fire(ctx, committee, "applications", accepted, "accept",
+	_, err = m.App.Flow.Fire(ctx, committee, "applications", accepted, "accept",
 		app.TransitionInput{Payload: map[string]any{"amount_cents": int64(domain.Euros(30000))}})
 	require.NoError(t, err)
 	e, err := m.DB.ExperimentOfApplication(ctx, m.DB.DB, accepted)
@@ -527,7 +527,7 @@ func seedReminderWorld(t *testing.T, m *server.Main, addr func(string) string, t
 	_, err = m.App.UpdateAgreement(ctx, lead, e.ID, app.AgreementInput{AgreementNumber: "CONV-R", SignedOn: d0.Format("2006-01-02"),
 		StartsOn: d0.AddDate(0, 0, -100).Format("2006-01-02"), EndsOn: d0.AddDate(0, 0, 170).Format("2006-01-02")}, nil)
 	require.NoError(t, err)
-	_, err = m.App.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{})
+	_, err = m.App.Flow.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{})
 	require.NoError(t, err)
 	w.experiment = e.ID
 	return w

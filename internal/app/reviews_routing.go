@@ -226,7 +226,7 @@ func (a *App) AssignReviews(ctx context.Context, actor *Actor, in AssignInput) (
 	if err != nil {
 		return nil, err
 	}
-	a.committed()
+	a.Committed()
 	return res, nil
 }
 
@@ -319,13 +319,13 @@ func (a *App) assignOne(ctx context.Context, tx bun.IDB, actor *Actor, id int64,
 		map[string]any{"directions": in.Directions, "reviewer_id": in.ReviewerID, "due_on": in.DueOn}); err != nil {
 		return err
 	}
-	k, err := a.kind("applications")
+	k, err := a.Flow.Kind("applications")
 	if err != nil {
 		return err
 	}
 	if ap.State == "in_instruction" {
 		// The transition e-mails the reviewers of every routed direction.
-		if _, err := a.fireInTx(ctx, tx, actor, k, id, "route", TransitionInput{Comment: in.Comment}); err != nil {
+		if _, err := a.Flow.FireInTx(ctx, tx, actor, k, id, "route", TransitionInput{Comment: in.Comment}); err != nil {
 			return err
 		}
 		res.Routed = append(res.Routed, id)
@@ -359,7 +359,7 @@ func (a *App) mailNewReviewers(ctx context.Context, tx bun.IDB, k Kind, id int64
 				data[k] = v
 			}
 			key := fmt.Sprintf("review_assigned:%d:%d:%s", id, ra.ID, addr)
-			if err := a.sendMail(ctx, tx, key, []string{addr}, "review_assigned", data); err != nil {
+			if err := a.SendMail(ctx, tx, key, []string{addr}, "review_assigned", data); err != nil {
 				return err
 			}
 		}
@@ -393,7 +393,7 @@ func (a *App) Unassign(ctx context.Context, actor *Actor, applicationID, assignm
 
 // applicationStateLabel is the French label of an application's state.
 func (a *App) applicationStateLabel(ap *domain.Application) string {
-	def, err := a.Workflows.Get("application", ap.WorkflowVersion)
+	def, err := a.Flow.Definitions().Get("application", ap.WorkflowVersion)
 	if err != nil {
 		return ap.State
 	}

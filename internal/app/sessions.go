@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/password"
 	"github.com/tremplin/tremplin/internal/store"
 )
@@ -65,7 +66,7 @@ func (a *App) Login(ctx context.Context, actor *Actor, email, pw, oldSessionID s
 	}
 	if err := a.admitLogin(ctx, client); err != nil {
 		if domain.ErrorCode(err) == domain.CodeRateLimited {
-			_ = a.auditAlone(ctx, actor, "user", "", "login_refused_locked", map[string]any{"email": email})
+			_ = a.AuditAlone(ctx, actor, "user", "", "login_refused_locked", map[string]any{"email": email})
 		}
 		return nil, err
 	}
@@ -93,7 +94,7 @@ func (a *App) Login(ctx context.Context, actor *Actor, email, pw, oldSessionID s
 		if txErr != nil {
 			return nil, txErr
 		}
-		a.committed()
+		a.Committed()
 		return nil, errBadCredentials
 	}
 	if u.EmailVerifiedAt == nil {
@@ -113,15 +114,15 @@ func (a *App) Login(ctx context.Context, actor *Actor, email, pw, oldSessionID s
 // the client's failures are forgotten and its browser becomes known to the
 // account.
 func (a *App) openSession(ctx context.Context, actor *Actor, u *domain.User, client *loginClient, rehash bool, oldSessionID string) (*LoginResult, error) {
-	token, hash := newSecret(cookiePrefix)
-	csrf, _ := newSecret("")
+	token, hash := kernel.NewSecret(cookiePrefix)
+	csrf, _ := kernel.NewSecret("")
 	device := actor.Device
 	if !wellFormedDevice(device) {
-		device, _ = newSecret(devicePrefix)
+		device, _ = kernel.NewSecret(devicePrefix)
 	}
 	now := a.Now()
 	s := &store.Session{ID: hash, UserID: u.ID, CSRFToken: csrf, MFAPassed: u.TOTPEnabledAt == nil && !u.MFARequired,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionMax), IP: actor.IP, UserAgent: truncate(actor.UserAgent, 300)}
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionMax), IP: actor.IP, UserAgent: kernel.Truncate(actor.UserAgent, 300)}
 	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if oldSessionID != "" {
 			if err := a.DB.DeleteSession(ctx, tx, oldSessionID); err != nil {
@@ -136,7 +137,7 @@ func (a *App) openSession(ctx context.Context, actor *Actor, u *domain.User, cli
 		if err := a.DB.ThrottleClear(ctx, tx, client.pair); err != nil {
 			return err
 		}
-		if err := a.DB.RememberDevice(ctx, tx, hashSecret(device), u.ID, now); err != nil {
+		if err := a.DB.RememberDevice(ctx, tx, kernel.HashSecret(device), u.ID, now); err != nil {
 			return err
 		}
 		if rehash {
@@ -154,20 +155,12 @@ func (a *App) openSession(ctx context.Context, actor *Actor, u *domain.User, cli
 		MFAEnrollment: u.TOTPEnabledAt == nil && u.MFARequired, ExpiresAt: s.ExpiresAt, Device: device}, nil
 }
 
-// auditAlone writes one audit row in its own transaction (security events
-// that change nothing else).
-func (a *App) auditAlone(ctx context.Context, actor *Actor, objType, objID, action string, summary any) error {
-	return a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return a.DB.Audit(ctx, tx, actor.Audit(), objType, objID, action, summary)
-	})
-}
-
 // SessionIDFromCookie turns a cookie value into the stored session id.
 func SessionIDFromCookie(token string) string {
 	if !strings.HasPrefix(token, cookiePrefix) {
 		return ""
 	}
-	return hashSecret(token)
+	return kernel.HashSecret(token)
 }
 
 // errSessionExpired tells the browser to sign in again.
@@ -223,7 +216,7 @@ func (a *App) AuthenticateBearer(ctx context.Context, actor *Actor, token string
 	if !strings.HasPrefix(token, tokenPrefix) {
 		return bad
 	}
-	t, err := a.DB.APITokenByHash(ctx, hashSecret(token))
+	t, err := a.DB.APITokenByHash(ctx, kernel.HashSecret(token))
 	if err != nil {
 		if domain.ErrorCode(err) == domain.CodeNotFound {
 			return bad
@@ -278,11 +271,4 @@ func (a *App) LogoutAll(ctx context.Context, actor *Actor) (int, error) {
 		return a.DB.Audit(ctx, tx, actor.Audit(), "user", fmt.Sprint(actor.ID()), "logout_all", map[string]any{"sessions": n})
 	})
 	return n, err
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

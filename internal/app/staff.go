@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/password"
 	"github.com/tremplin/tremplin/internal/store"
 )
@@ -89,7 +90,7 @@ func (a *App) CreateStaff(ctx context.Context, actor *Actor, in CreateStaffInput
 	}
 	// Until the link is used nobody knows the password: a random one, hashed
 	// like any other, so a login attempt costs the same as for anyone.
-	unknown, _ := newSecret("")
+	unknown, _ := kernel.NewSecret("")
 	hash, err := password.Hash(unknown, password.Default)
 	if err != nil {
 		return nil, err
@@ -128,7 +129,7 @@ func (a *App) CreateStaff(ctx context.Context, actor *Actor, in CreateStaffInput
 	if err != nil {
 		return nil, err
 	}
-	a.committed()
+	a.Committed()
 	return a.GetUser(ctx, actor, u.ID)
 }
 
@@ -325,7 +326,7 @@ func (a *App) SendPasswordLink(ctx context.Context, actor *Actor, id int64) erro
 		return a.sendPasswordLink(ctx, tx, u, u.PasswordChangedAt == nil)
 	})
 	if err == nil {
-		a.committed()
+		a.Committed()
 	}
 	return err
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/embedded"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/internal/store/storetest"
 )
@@ -37,7 +38,7 @@ func newSweeperBundle(t *testing.T) *sweeperBundle {
 	db := storetest.New(t, store.SQLite)
 	b := &sweeperBundle{blobs: bs, now: time.Now().UTC()}
 	db.Now = func() time.Time { return b.now }
-	b.app = &app.App{Config: &config.Config{}, DB: db, Blobs: bs}
+	b.app = &app.App{Kernel: &kernel.Kernel{Config: &config.Config{}, DB: db}, Blobs: bs}
 	return b
 }
 

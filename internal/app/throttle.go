@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
@@ -139,7 +140,7 @@ func (a *App) loginClientOf(ctx context.Context, email string, u *domain.User, a
 	c := &loginClient{email: email, account: "acct:" + email, ip: "ip:" + actor.IP}
 	client := c.ip
 	if u != nil && wellFormedDevice(actor.Device) {
-		hash := hashSecret(actor.Device)
+		hash := kernel.HashSecret(actor.Device)
 		known, err := a.DB.DeviceKnown(ctx, a.DB.DB, hash, u.ID, a.Now().Add(-DeviceTTL))
 		if err != nil {
 			return nil, err
@@ -254,8 +255,8 @@ func (a *App) sendUnlockLink(ctx context.Context, tx bun.IDB, actor *Actor, u *d
 	if err != nil || tok == nil {
 		return err
 	}
-	return a.sendMail(ctx, tx, fmt.Sprintf("unlock:%d:%d", u.ID, tok.ID), []string{u.Email}, "unlock_login", map[string]any{
-		"Name": u.Name, "At": now, "IP": actor.IP, "Link": a.link("/debloquer-connexion", tok.token),
+	return a.SendMail(ctx, tx, fmt.Sprintf("unlock:%d:%d", u.ID, tok.ID), []string{u.Email}, "unlock_login", map[string]any{
+		"Name": u.Name, "At": now, "IP": actor.IP, "Link": a.Link("/debloquer-connexion", tok.token),
 		"ExpiresAt": tok.ExpiresAt, "ForgotURL": a.Config.BaseURL + "/mot-de-passe-oublie"})
 }
 
@@ -273,7 +274,7 @@ func (a *App) UnlockLogin(ctx context.Context, actor *Actor, token string) (*dom
 		if err != nil {
 			return err
 		}
-		return a.DB.Audit(ctx, tx, asUser(actor, u), "user", fmt.Sprint(u.ID), "login_unlocked", map[string]any{"records_cleared": n})
+		return a.DB.Audit(ctx, tx, kernel.AsUser(actor, u), "user", fmt.Sprint(u.ID), "login_unlocked", map[string]any{"records_cleared": n})
 	})
 	return u, err
 }

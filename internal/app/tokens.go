@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
@@ -67,7 +68,7 @@ func (a *App) CreateToken(ctx context.Context, actor *Actor, in CreateTokenInput
 		list = append(list, s)
 	}
 	sort.Strings(list)
-	token, hash := newSecret(tokenPrefix)
+	token, hash := kernel.NewSecret(tokenPrefix)
 	now := a.Now()
 	exp := now.Add(time.Duration(in.ExpiresInDays) * 24 * time.Hour)
 	t := store.APIToken{UserID: actor.ID(), Name: name, TokenHash: hash, Prefix: token[:len(tokenPrefix)+6],

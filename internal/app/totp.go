@@ -16,6 +16,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 )
 
 // TOTP settings: RFC 6238 defaults, which every authenticator app supports.
@@ -106,7 +107,7 @@ func (a *App) ConfirmTOTP(ctx context.Context, actor *Actor, code string) ([]str
 			return err
 		}
 		if ok, err := a.checkTOTP(ctx, tx, u, code); err != nil || !ok {
-			return firstErr(err, badCode("code"))
+			return kernel.FirstErr(err, badCode("code"))
 		}
 		now := a.Now()
 		var hashed []string
@@ -185,7 +186,7 @@ func (a *App) VerifyTOTP(ctx context.Context, actor *Actor, code string) error {
 		}
 		return a.DB.Audit(ctx, tx, actor.Audit(), "user", fmt.Sprint(actor.ID()), action, nil)
 	})
-	return firstErr(err, badCode("code"))
+	return kernel.FirstErr(err, badCode("code"))
 }
 
 // DisableTOTPInput confirms turning the second factor off.
@@ -210,7 +211,7 @@ func (a *App) DisableTOTP(ctx context.Context, actor *Actor, in DisableTOTPInput
 	}
 	return a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if ok, err := a.checkTOTP(ctx, tx, u, in.Code); err != nil || !ok {
-			return firstErr(err, badCode("code"))
+			return kernel.FirstErr(err, badCode("code"))
 		}
 		if err := a.clearTOTP(ctx, tx, u); err != nil {
 			return err
@@ -253,7 +254,7 @@ func (a *App) checkTOTP(ctx context.Context, tx bun.IDB, u *domain.User, code st
 
 // useRecoveryCode consumes a recovery code (stored as SHA-256 hashes).
 func (a *App) useRecoveryCode(ctx context.Context, tx bun.IDB, u *domain.User, code string) (bool, error) {
-	h := hashSecret(normalizeRecoveryCode(code))
+	h := kernel.HashSecret(normalizeRecoveryCode(code))
 	for i, stored := range u.RecoveryCodes {
 		if subtle.ConstantTimeCompare([]byte(stored), []byte(h)) == 1 {
 			u.RecoveryCodes = append(u.RecoveryCodes[:i:i], u.RecoveryCodes[i+1:]...)
@@ -278,7 +279,7 @@ func newRecoveryCodes() (plain, hashed []string) {
 		}
 		c := string(b[:5]) + "-" + string(b[5:])
 		plain = append(plain, c)
-		hashed = append(hashed, hashSecret(normalizeRecoveryCode(c)))
+		hashed = append(hashed, kernel.HashSecret(normalizeRecoveryCode(c)))
 	}
 	return plain, hashed
 }

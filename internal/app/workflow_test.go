@@ -182,7 +182,7 @@ func TestConcurrentTransitionsOneWinner(t *testing.T) {
 			if i%2 == 1 {
 				actor, name = owner, "withdraw"
 			}
-			_, err := s.App.Fire(context.Background(), actor, "applications", ap.ID, name, app.TransitionInput{IfMatch: &v})
+			_, err := s.App.Flow.Fire(context.Background(), actor, "applications", ap.ID, name, app.TransitionInput{IfMatch: &v})
 			if err == nil {
 				wins.Add(1)
 			} else if domain.ErrorCode(err) == domain.CodeConflict {
@@ -225,7 +225,7 @@ func TestOutboxSurvivesRedisOutage(t *testing.T) {
 	const n = 5
 	for i := 0; i < n; i++ {
 		ap := newApplication(t, s, 1, "submitted")
-		_, err := s.App.Fire(ctx, owner, "applications", ap.ID, "withdraw", app.TransitionInput{})
+		_, err := s.App.Flow.Fire(ctx, owner, "applications", ap.ID, "withdraw", app.TransitionInput{})
 		require.NoError(t, err, "a queue outage must not refuse the user's action")
 	}
 	require.Equal(t, n, pendingRows(), "rows wait in the database while Redis is down")

@@ -230,7 +230,7 @@ func seedApplications(ctx context.Context, env *Env) error {
 			}
 		}
 		if d.submit {
-			if _, err := a.Fire(ctx, actor, "applications", ap.ID, "submit", app.TransitionInput{}); err != nil {
+			if _, err := a.Flow.Fire(ctx, actor, "applications", ap.ID, "submit", app.TransitionInput{}); err != nil {
 				return fmt.Errorf("%s: submit: %w", d.key, err)
 			}
 		}

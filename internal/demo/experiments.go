@@ -49,7 +49,7 @@ func seedExperiments(ctx context.Context, env *Env) error {
 			SignedOn: cal.AgreementSigned, StartsOn: cal.ExperimentStarts, EndsOn: cal.ExperimentEnds}, nil); err != nil {
 			return fmt.Errorf("a7 agreement: %w", err)
 		}
-		if _, err := a.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{}); err != nil {
+		if _, err := a.Flow.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{}); err != nil {
 			return fmt.Errorf("a7 start: %w", err)
 		}
 		if err := demoTargets(ctx, a, lead, e.ID, env.Seeded.CallID, map[string]float64{"Personnes accompagnées": 40, "Permis obtenus": 25}); err != nil {
@@ -113,7 +113,7 @@ func seedLastYear(ctx context.Context, env *Env, lead *app.Actor) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.Fire(ctx, committee, "applications", ap.ID, "accept",
+	if _, err := a.Flow.Fire(ctx, committee, "applications", ap.ID, "accept",
 		app.TransitionInput{Comment: fmt.Sprintf("Projet retenu en %d.", prev.Year), Payload: map[string]any{"amount_cents": int64(domain.Euros(18_000))}}); err != nil {
 		return fmt.Errorf("last year's decision: %w", err)
 	}
@@ -125,7 +125,7 @@ func seedLastYear(ctx context.Context, env *Env, lead *app.Actor) error {
 		StartsOn: prev.Starts, EndsOn: prev.Ends, LegalCommitment: "2100045871"}, nil); err != nil {
 		return fmt.Errorf("last year's agreement: %w", err)
 	}
-	if _, err := a.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{}); err != nil {
+	if _, err := a.Flow.Fire(ctx, lead, "experiments", e.ID, "start", app.TransitionInput{}); err != nil {
 		return err
 	}
 	finance, err := demoActor(ctx, a, "finances@demo.tremplin.fr")

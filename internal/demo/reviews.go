@@ -62,7 +62,7 @@ func seedReviews(ctx context.Context, env *Env) error {
 			return err
 		}
 		if ap.State == "submitted" {
-			if _, err := a.Fire(ctx, lead, "applications", id, "instruct", app.TransitionInput{}); err != nil {
+			if _, err := a.Flow.Fire(ctx, lead, "applications", id, "instruct", app.TransitionInput{}); err != nil {
 				return fmt.Errorf("%s: instruct: %w", k, err)
 			}
 		}
@@ -89,7 +89,7 @@ func seedReviews(ctx context.Context, env *Env) error {
 			}
 		}
 		for _, t := range []string{"close_review", "propose"} {
-			if _, err := a.Fire(ctx, lead, "applications", id, t, app.TransitionInput{}); err != nil {
+			if _, err := a.Flow.Fire(ctx, lead, "applications", id, t, app.TransitionInput{}); err != nil {
 				return fmt.Errorf("%s: %s: %w", k, t, err)
 			}
 		}

@@ -44,7 +44,7 @@ func parisLocal(t *time.Time) *string {
 
 func (s *Server) toManagedCall(c *domain.Call) managedCall {
 	label := c.State
-	if def, err := s.app.Workflows.Get("call", c.WorkflowVersion); err == nil {
+	if def, err := s.app.Flow.Definitions().Get("call", c.WorkflowVersion); err == nil {
 		label = def.PlaceLabel(c.State)
 	}
 	c.Themes, c.Publics, c.Communes, c.Directions = nonNil(c.Themes), nonNil(c.Publics), nonNil(c.Communes), nonNil(c.Directions)

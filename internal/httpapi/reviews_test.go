@@ -211,7 +211,7 @@ func TestRoutingFiresTheRouteTransitionAndMailsReviewers(t *testing.T) {
 	require.Equal(t, "not_routable", r.Map(t)["code"])
 	// Workflow transitions go through the use case: their generic route is another resource's.
 	leadActor := s.Actor(t, "cheffe.projet@demo.tremplin.fr")
-	_, err := s.App.Fire(context.Background(), leadActor, "applications", apps["a2"], "instruct", app.TransitionInput{})
+	_, err := s.App.Flow.Fire(context.Background(), leadActor, "applications", apps["a2"], "instruct", app.TransitionInput{})
 	require.NoError(t, err)
 
 	// The routing screen suggests directions from the target publics (insertion → DIESS, social → DPAS).
@@ -249,7 +249,7 @@ func TestRoutingFiresTheRouteTransitionAndMailsReviewers(t *testing.T) {
 	require.EqualValues(t, 1, r.Map(t)["skipped"])
 	require.Equal(t, 1, count(t, s, "outbox", "task_id LIKE ?", fmt.Sprintf("mail:review_assigned:%d:%%:evaluatrice.da@demo.tremplin.fr", apps["a2"])))
 	// A reviewer can now read it; the close_review guard waits for both directions.
-	view, err := s.App.Transitions(context.Background(), leadActor, "applications", apps["a2"])
+	view, err := s.App.Flow.Transitions(context.Background(), leadActor, "applications", apps["a2"])
 	require.NoError(t, err)
 	var blockers []string
 	for _, tr := range view.Transitions {
@@ -313,7 +313,7 @@ func TestCommitteeDecisionsLettersAndOpenData(t *testing.T) {
 				map[string]any{"scores": scores(4, 3, 4, 3, 3), "opinion": "favourable", "summary": "Bon projet."})
 			require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 		}
-		_, err := s.App.Fire(bg, s.Actor(t, "cheffe.projet@demo.tremplin.fr"), "applications", apps[k], "close_review", app.TransitionInput{})
+		_, err := s.App.Flow.Fire(bg, s.Actor(t, "cheffe.projet@demo.tremplin.fr"), "applications", apps[k], "close_review", app.TransitionInput{})
 		require.NoError(t, err)
 	}
 

@@ -83,7 +83,7 @@ func ifMatch(c *gin.Context) (*int64, error) {
 // registerTransitions gives every workflow-driven resource the same API:
 // its transitions (buttons with blockers), firing one, and its timeline.
 func (s *Server) registerTransitions() {
-	for _, k := range s.app.Kinds() {
+	for _, k := range s.app.Flow.Kinds() {
 		k := k
 		base := "/api/v1/" + k.Name + "/:id"
 		s.handle(Route{Method: http.MethodGet, Path: base + "/transitions", Permission: k.ReadPerm, Tag: "workflow",
@@ -93,7 +93,7 @@ func (s *Server) registerTransitions() {
 				if !okID {
 					return
 				}
-				v, err := s.app.Transitions(c.Request.Context(), actorOf(c), k.Name, id)
+				v, err := s.app.Flow.Transitions(c.Request.Context(), actorOf(c), k.Name, id)
 				if err != nil {
 					fail(c, err)
 					return
@@ -119,7 +119,7 @@ func (s *Server) registerTransitions() {
 				if c.Request.ContentLength != 0 && !bindJSON(c, &req) {
 					return
 				}
-				v, err := s.app.Fire(c.Request.Context(), actorOf(c), k.Name, id, c.Param("name"),
+				v, err := s.app.Flow.Fire(c.Request.Context(), actorOf(c), k.Name, id, c.Param("name"),
 					app.TransitionInput{Comment: strings.TrimSpace(req.Comment), Payload: req.Payload, IfMatch: version})
 				if err != nil {
 					fail(c, err)
@@ -135,7 +135,7 @@ func (s *Server) registerTransitions() {
 				if !okID {
 					return
 				}
-				h, def, err := s.app.History(c.Request.Context(), actorOf(c), k.Name, id)
+				h, def, err := s.app.Flow.History(c.Request.Context(), actorOf(c), k.Name, id)
 				if err != nil {
 					fail(c, err)
 					return
@@ -156,7 +156,7 @@ func (s *Server) registerTransitions() {
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/workflows", Permission: "workflow:read", Tag: "workflow",
 		Summary: "Définitions des workflows (Mermaid) avec le nombre d'objets par état", Response: workflowsResponse{},
 		Handler: func(c *gin.Context) {
-			ovs, err := s.app.WorkflowsOverview(c.Request.Context())
+			ovs, err := s.app.Flow.WorkflowsOverview(c.Request.Context())
 			if err != nil {
 				fail(c, err)
 				return

@@ -21,8 +21,10 @@ import (
 	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/demo"
 	"github.com/tremplin/tremplin/internal/embedded"
+	"github.com/tremplin/tremplin/internal/flow"
 	"github.com/tremplin/tremplin/internal/httpapi"
 	"github.com/tremplin/tremplin/internal/jobs"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/notify"
 	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/policies"
@@ -120,13 +122,19 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	m.Relay = jobs.NewRelay(m.DB, m.Queue)
-	m.App = &app.App{Config: cfg, DB: m.DB, Blobs: m.Blobs, Relay: m.Relay, Policy: policy}
-	if m.App.Workflows, err = m.App.LoadWorkflows(workflows.FS, "workflows"); err != nil {
+	k := kernel.New(cfg, m.DB, policy, m.Relay)
+	m.App = &app.App{Kernel: k, Blobs: m.Blobs}
+	defs, err := m.App.LoadWorkflows(workflows.FS, "workflows")
+	if err != nil {
 		return err
 	}
+	m.App.Flow = flow.New(k, defs)
 	m.App.RegisterCoreKinds()
 	m.App.RegisterReviews()
 	m.App.RegisterExperiments()
+	if err := m.App.Flow.Check(); err != nil {
+		return err
+	}
 	m.App.Queue = m.Queue
 	if err := m.App.LoadReference(ctx); err != nil {
 		return fmt.Errorf("database: %w", err)

@@ -79,7 +79,7 @@ func main() {
 
 	if *traceOne {
 		m.DB.AddQueryHook(&printHook{})
-		_, err := m.App.Fire(ctx, actor, "applications", ids[0], *transition, app.TransitionInput{})
+		_, err := m.App.Flow.Fire(ctx, actor, "applications", ids[0], *transition, app.TransitionInput{})
 		check(err)
 		return
 	}
@@ -90,7 +90,7 @@ func main() {
 		check(pprof.StartCPUProfile(f))
 	}
 	lat := run(*workers, *perWorker, func(w, i int) error {
-		_, err := m.App.Fire(ctx, actor, "applications", ids[w**perWorker+i], *transition, app.TransitionInput{})
+		_, err := m.App.Flow.Fire(ctx, actor, "applications", ids[w**perWorker+i], *transition, app.TransitionInput{})
 		return err
 	})
 	wfRate := float64(total) / lat.elapsed.Seconds()
