@@ -66,7 +66,7 @@ func (a *App) StartApplication(ctx context.Context, actor *Actor, callID int64, 
 	ap := &domain.Application{CallID: c.ID, OrgID: in.OrgID, Title: title, State: def.Initial, WorkflowVersion: def.Version,
 		Answers: map[string]any{}, Budget: domain.Budget{Lines: []domain.BudgetLine{}}, CreatedBy: &uid, CreatedAt: now, UpdatedAt: now, Version: 1}
 	err = a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		year := now.In(paris).Year()
+		year := now.In(domain.Paris).Year()
 		n, err := a.DB.NextReference(ctx, tx, fmt.Sprintf("AAP-%d", year))
 		if err != nil {
 			return err

@@ -12,15 +12,6 @@ import (
 
 const permAuditSearch = "audit:search"
 
-// parisLoc is where dates typed by users live (a day is a Paris day).
-var parisLoc = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
-
 // AuditQuery is the audit search form, as typed (query-string values).
 type AuditQuery struct {
 	ActorID    string
@@ -39,7 +30,7 @@ func parseDay(field, v string, end bool) (*time.Time, *domain.FieldError) {
 	if v == "" {
 		return nil, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", v, parisLoc); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", v, domain.Paris); err == nil {
 		if end {
 			t = t.AddDate(0, 0, 1)
 		}

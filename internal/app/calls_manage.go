@@ -82,7 +82,7 @@ func ParseCallTime(s string) (time.Time, bool) {
 		return t.UTC().Truncate(time.Second), true
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, paris); err == nil {
+		if t, err := time.ParseInLocation(layout, s, domain.Paris); err == nil {
 			return t.UTC(), true
 		}
 	}
@@ -473,7 +473,7 @@ func (a *App) RunCallClosing(ctx context.Context, t CloseCallTask) error {
 		return nil // the deadline moved later: its own task is planned
 	}
 	_, err = a.Flow.Fire(ctx, SystemActor(), "calls", c.ID, "close", TransitionInput{
-		Comment: "Clôture automatique à la date limite (" + FrenchDateTime(*c.ClosesAt) + ")."})
+		Comment: "Clôture automatique à la date limite (" + domain.FrenchDateTime(*c.ClosesAt) + ")."})
 	if err != nil && domain.ErrorCode(err) == domain.CodeConflict {
 		return fmt.Errorf("call %d changed while closing, retry: %w", c.ID, err)
 	}

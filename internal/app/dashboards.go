@@ -152,17 +152,17 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor, f DashboardFilter) (*
 	byID := map[int64]store.ExperimentFact{}
 	var matched []int64
 	for _, e := range facts {
-		years[yearOf(e.DecidedAt.In(paris))] = true
+		years[yearOf(e.DecidedAt.In(domain.Paris))] = true
 		if !f.matchesExperiment(e) {
 			continue
 		}
 		byID[e.ID] = e
-		inYear := f.Year == 0 || yearOf(e.DecidedAt.In(paris)) == f.Year
+		inYear := f.Year == 0 || yearOf(e.DecidedAt.In(domain.Paris)) == f.Year
 		if inYear {
 			matched = append(matched, e.ID)
 		}
 		if inYear {
-			for _, k := range experimentKeys(f.GroupBy, e, yearOf(e.DecidedAt.In(paris))) {
+			for _, k := range experimentKeys(f.GroupBy, e, yearOf(e.DecidedAt.In(domain.Paris))) {
 				r := row(k)
 				r.Experiments++
 				sums.Add(&r.Granted, e.GrantedCents)
@@ -193,11 +193,11 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor, f DashboardFilter) (*
 	}
 	// Applications: requested.
 	for _, ap := range apps {
-		if !f.matchesApplication(ap) || (f.Year != 0 && yearOf(ap.At.In(paris)) != f.Year) {
+		if !f.matchesApplication(ap) || (f.Year != 0 && yearOf(ap.At.In(domain.Paris)) != f.Year) {
 			continue
 		}
 		sums.Add(&out.Totals.Requested, ap.RequestedCents)
-		for _, k := range applicationKeys(f.GroupBy, ap, yearOf(ap.At.In(paris))) {
+		for _, k := range applicationKeys(f.GroupBy, ap, yearOf(ap.At.In(domain.Paris))) {
 			sums.Add(&row(k).Requested, ap.RequestedCents)
 		}
 	}

@@ -92,7 +92,7 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 
 // parisDay is the calendar date of t in Europe/Paris.
 func parisDay(t time.Time) time.Time {
-	p := t.In(paris)
+	p := t.In(domain.Paris)
 	return day(p.Year(), p.Month(), p.Day())
 }
 
@@ -104,7 +104,7 @@ func parseDate(s string) (time.Time, bool) {
 
 // endOfDay is 23:59 in Paris on date d: the moment a deadline of that day passes.
 func endOfDay(d time.Time) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 0, 0, paris).UTC()
+	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 0, 0, domain.Paris).UTC()
 }
 
 // ReportLabels name the reports in French.

@@ -172,7 +172,7 @@ func TestAcceptedApplicationBecomesAnExperimentWithItsSchedule(t *testing.T) {
 	require.NoError(t, err)
 	due := map[string]string{}
 	for _, r := range reports {
-		due[r.Kind] = app.FrenchDateTime(r.DueAt)
+		due[r.Kind] = domain.FrenchDateTime(r.DueAt)
 	}
 	require.Equal(t, "30/09/2026 à 23:59", due["interim"])
 	require.Equal(t, "31/03/2027 à 23:59", due["final"])

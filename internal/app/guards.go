@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"time"
 
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/notify"
@@ -22,20 +21,6 @@ type AgreementSigner interface{ AgreementSigned() bool }
 // ReportsApprover is implemented by the experiment subject: the labels of
 // reports still waiting for approval.
 type ReportsApprover interface{ PendingReports() []string }
-
-var paris = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
-
-// FrenchDateTime formats a time as "31/03/2027 à 17:00" in Europe/Paris.
-func FrenchDateTime(t time.Time) string {
-	p := t.In(paris)
-	return p.Format("02/01/2006") + " à " + p.Format("15:04")
-}
 
 func block(code, format string, args ...any) []workflow.Blocker {
 	return []workflow.Blocker{{Code: code, Message: fmt.Sprintf(format, args...)}}
@@ -106,10 +91,10 @@ func (a *App) guards() map[string]workflow.Guard {
 				return block("call_not_open", "L'appel à projets n'est plus ouvert aux dépôts.")
 			}
 			if c.OpensAt != nil && in.Now.Before(*c.OpensAt) {
-				return block("call_not_yet_open", "Les dépôts ouvrent le %s.", FrenchDateTime(*c.OpensAt))
+				return block("call_not_yet_open", "Les dépôts ouvrent le %s.", domain.FrenchDateTime(*c.OpensAt))
 			}
 			if c.ClosesAt != nil && in.Now.After(*c.ClosesAt) {
-				return block("deadline_passed", "La date limite de dépôt (%s) est passée.", FrenchDateTime(*c.ClosesAt))
+				return block("deadline_passed", "La date limite de dépôt (%s) est passée.", domain.FrenchDateTime(*c.ClosesAt))
 			}
 			return nil
 		},

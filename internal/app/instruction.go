@@ -186,7 +186,7 @@ func (a *App) InstructionExport(ctx context.Context, actor *Actor, q Instruction
 			siret = sheet.Text(*r.OrgSIRET)
 		}
 		if r.SubmittedAt != nil {
-			submitted = sheet.Date(r.SubmittedAt.In(paris), "02/01/2006 à 15:04")
+			submitted = sheet.Date(r.SubmittedAt.In(domain.Paris), "02/01/2006 à 15:04")
 		}
 		var cs, ps []string
 		for _, c := range it.Communes {

@@ -50,7 +50,7 @@ func (a *App) JauneRows(ctx context.Context, year int) ([]JauneRow, error) {
 	}
 	var out []JauneRow
 	for _, e := range facts {
-		decided := e.DecidedAt.In(paris).Year() == year
+		decided := e.DecidedAt.In(domain.Paris).Year() == year
 		if !decided && paidYear[e.ID] == 0 {
 			continue
 		}

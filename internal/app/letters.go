@@ -64,7 +64,7 @@ func (a *App) letter(ap *domain.Application, c *domain.Call, org *domain.Organis
 	}
 	l := &Letter{Draft: d.PublishedAt == nil, OrgName: cfg.OrgName,
 		OrgLines:  []string{cfg.OrgAddress, "Direction des territoires, de la coopération et des mobilités"},
-		PlaceDate: fmt.Sprintf("%s, le %s", cfg.OrgCity, day.In(paris).Format("02/01/2006")),
+		PlaceDate: fmt.Sprintf("%s, le %s", cfg.OrgCity, day.In(domain.Paris).Format("02/01/2006")),
 		Subject:   fmt.Sprintf("Objet : %s — dossier %s", c.Title, ap.Reference),
 		Filename:  fmt.Sprintf("decision-%s.pdf", strings.ToLower(ap.Reference)),
 		Footer:    fmt.Sprintf("Décision n° %d — dossier %s — %s", d.ID, ap.Reference, cfg.OrgName),

@@ -62,9 +62,9 @@ func (a *App) SubsidiesSCDL(ctx context.Context) ([]byte, error) {
 }
 
 func (a *App) scdlGrant(r store.PublishedGrant) opendata.Grant {
-	day, err := time.ParseInLocation(time.DateOnly, r.DeliberationOn, paris)
+	day, err := time.ParseInLocation(time.DateOnly, r.DeliberationOn, domain.Paris)
 	if err != nil {
-		day = r.PublishedAt.In(paris)
+		day = r.PublishedAt.In(domain.Paris)
 	}
 	period := day.Format(time.DateOnly)
 	mode := opendata.VersementUnique

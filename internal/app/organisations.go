@@ -164,7 +164,7 @@ func (a *App) checkProfile(f *domain.Fields, p domain.OrgProfile) domain.OrgProf
 	}
 	p.Approvals = list("profile.approvals", p.Approvals)
 	p.Networks = list("profile.networks", p.Networks)
-	year := a.Now().In(parisLoc).Year()
+	year := a.Now().In(domain.Paris).Year()
 	if len(p.PublicAid) > 30 {
 		f.Add("profile.public_aid", "max_items", "Au plus 30 aides.")
 	}

@@ -77,7 +77,7 @@ func (a *App) Receipt(ctx context.Context, actor *Actor, id int64, n int) (*Rece
 	}
 	f := receiptFormatter{communes: names, docs: docNames}
 	return &Receipt{ApplicationID: id, Reference: data.App.Reference, Title: v.Title, CallTitle: data.Call.Title, OrgName: org.LegalName,
-		Version: v.N, Versions: len(all), Transition: v.Transition, SubmittedAt: v.SubmittedAt, SubmittedAtFR: FrenchDateTime(v.SubmittedAt),
+		Version: v.N, Versions: len(all), Transition: v.Transition, SubmittedAt: v.SubmittedAt, SubmittedAtFR: domain.FrenchDateTime(v.SubmittedAt),
 		SubmittedBy: v.SubmittedByName, Answers: f.items(data.Call.Settings.Form, v.Answers), Totals: v.Budget.Totals(),
 		Documents: v.Documents}, nil
 }

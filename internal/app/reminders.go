@@ -352,9 +352,9 @@ func (a *App) dueDrafts(ctx context.Context, tx bun.IDB, from, now time.Time) ([
 				out = append(out, dueItem{Kind: RemDraftDeadline, Subject: fmt.Sprintf("application:%d", dr.ApplicationID), Occurrence: w.occ,
 					UserID: m.UserID, Email: m.Email, Template: "reminder_draft_deadline",
 					Data: map[string]any{"Reference": dr.Reference, "Title": title, "CallTitle": dr.CallTitle, "When": when,
-						"ClosesAt": FrenchDateTime(dr.ClosesAt), "Link": link},
+						"ClosesAt": domain.FrenchDateTime(dr.ClosesAt), "Link": link},
 					Title: fmt.Sprintf("Dossier %s non déposé", dr.Reference),
-					Body:  fmt.Sprintf("L'appel « %s » ferme le %s.", dr.CallTitle, FrenchDateTime(dr.ClosesAt)), Link: link})
+					Body:  fmt.Sprintf("L'appel « %s » ferme le %s.", dr.CallTitle, domain.FrenchDateTime(dr.ClosesAt)), Link: link})
 			}
 		}
 	}
@@ -410,8 +410,8 @@ func (a *App) dueReviews(ctx context.Context, tx bun.IDB, from, now time.Time) (
 		link := fmt.Sprintf("%s/dossiers/%d", a.Config.BaseURL, r.ApplicationID)
 		out = append(out, dueItem{Kind: RemReviewDue, Subject: fmt.Sprintf("review:%d", r.ReviewID), Occurrence: occ,
 			UserID: r.UserID, Email: r.Email, Template: "reminder_review_due",
-			Data:  map[string]any{"Reference": r.Reference, "Title": r.Title, "DueAt": FrenchDateTime(r.DueAt), "DaysLate": late, "Link": link},
-			Title: "Évaluation à rendre : " + r.Reference, Body: "Date limite : " + FrenchDateTime(r.DueAt), Link: link})
+			Data:  map[string]any{"Reference": r.Reference, "Title": r.Title, "DueAt": domain.FrenchDateTime(r.DueAt), "DaysLate": late, "Link": link},
+			Title: "Évaluation à rendre : " + r.Reference, Body: "Date limite : " + domain.FrenchDateTime(r.DueAt), Link: link})
 	}
 	return out, nil
 }
@@ -537,7 +537,7 @@ func (a *App) dueTranches(ctx context.Context, tx bun.IDB, from, now time.Time) 
 
 func (a *App) dueDigest(ctx context.Context, tx bun.IDB, from, now time.Time) ([]dueItem, error) {
 	today := parisDay(now)
-	due := time.Date(today.Year(), today.Month(), today.Day(), DigestHour, 0, 0, 0, paris)
+	due := time.Date(today.Year(), today.Month(), today.Day(), DigestHour, 0, 0, 0, domain.Paris)
 	if now.Before(due) {
 		today = today.AddDate(0, 0, -1)
 		due = due.AddDate(0, 0, -1)

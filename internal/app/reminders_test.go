@@ -276,8 +276,7 @@ func TestRemindersArriveExactlyOnceOverAMonth(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(m.Close)
 
-	paris, _ := time.LoadLocation("Europe/Paris")
-	t0 := time.Date(2027, 1, 4, 8, 0, 0, 0, paris).UTC()
+	t0 := time.Date(2027, 1, 4, 8, 0, 0, 0, domain.Paris).UTC()
 	clock := &testClock{}
 	clock.Set(t0)
 	m.DB.Now = clock.Now // before any goroutine reads it
@@ -339,8 +338,8 @@ func TestRemindersArriveExactlyOnceOverAMonth(t *testing.T) {
 	for step := 0; step < 31*4; step++ {
 		now := t0.Add(time.Duration(step) * 6 * time.Hour)
 		clock.Set(now)
-		p := now.In(paris)
-		d := time.Date(p.Year(), p.Month(), p.Day(), 7, 0, 0, 0, paris)
+		p := now.In(domain.Paris)
+		d := time.Date(p.Year(), p.Month(), p.Day(), 7, 0, 0, 0, domain.Paris)
 		if now.Before(d) {
 			d = d.AddDate(0, 0, -1)
 		}
@@ -521,8 +520,7 @@ func seedReminderWorld(t *testing.T, m *server.Main, addr func(string) string, t
 	require.NoError(t, err)
 	e, err := m.DB.ExperimentOfApplication(ctx, m.DB.DB, accepted)
 	require.NoError(t, err)
-	paris, _ := time.LoadLocation("Europe/Paris")
-	d0 := time.Date(t0.In(paris).Year(), t0.In(paris).Month(), t0.In(paris).Day(), 0, 0, 0, 0, time.UTC)
+	d0 := time.Date(t0.In(domain.Paris).Year(), t0.In(domain.Paris).Month(), t0.In(domain.Paris).Day(), 0, 0, 0, 0, time.UTC)
 	lead := actorFor(t, m, addr("lead"))
 	_, err = m.App.UpdateAgreement(ctx, lead, e.ID, app.AgreementInput{AgreementNumber: "CONV-R", SignedOn: d0.Format("2006-01-02"),
 		StartsOn: d0.AddDate(0, 0, -100).Format("2006-01-02"), EndsOn: d0.AddDate(0, 0, 170).Format("2006-01-02")}, nil)
@@ -616,8 +614,7 @@ func TestReviewersAreRemindedFromAssignments(t *testing.T) {
 	t.Parallel()
 	s := servertest.Start(t, servertest.Options{NoWorker: true})
 	ctx := context.Background()
-	paris, _ := time.LoadLocation("Europe/Paris")
-	today := s.DB.Clock().In(paris)
+	today := s.DB.Clock().In(domain.Paris)
 	day := func(d int) string { return today.AddDate(0, 0, d).Format("2006-01-02") }
 	var apps []struct {
 		ID        int64  `bun:"id"`

@@ -242,7 +242,7 @@ func (a *App) SaveReview(ctx context.Context, actor *Actor, applicationID int64,
 			case store.ReviewSubmitted:
 				return domain.Errorf(domain.CodeConflict, "review_already_submitted",
 					"Votre évaluation de ce dossier a déjà été envoyée le %s : elle est verrouillée. Seule la cheffe de projet peut la rouvrir.",
-					FrenchDateTime(*r.SubmittedAt))
+					domain.FrenchDateTime(*r.SubmittedAt))
 			case store.ReviewRecused:
 				return domain.Errorf(domain.CodeBlocked, "review_recused",
 					"Vous vous êtes déclaré(e) en conflit d'intérêts sur ce dossier : vous ne pouvez pas l'évaluer.")

@@ -31,14 +31,14 @@ func (a *App) RegisterReviews() {
 // of the due day, Europe/Paris) falls in [from, to). ReviewID is the routing's
 // id: a reviewer who has not opened the form yet has no review row.
 func (a *App) dueReviewReminders(ctx context.Context, tx bun.IDB, from, to time.Time) ([]ReviewDue, error) {
-	rows, err := a.DB.PendingAssignments(ctx, tx, from.In(paris).AddDate(0, 0, -2).Format(time.DateOnly),
-		to.In(paris).AddDate(0, 0, 1).Format(time.DateOnly))
+	rows, err := a.DB.PendingAssignments(ctx, tx, from.In(domain.Paris).AddDate(0, 0, -2).Format(time.DateOnly),
+		to.In(domain.Paris).AddDate(0, 0, 1).Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
 	var out []ReviewDue
 	for _, r := range rows {
-		day, err := time.ParseInLocation(time.DateOnly, r.DueOn, paris)
+		day, err := time.ParseInLocation(time.DateOnly, r.DueOn, domain.Paris)
 		if err != nil {
 			continue
 		}
@@ -149,7 +149,7 @@ type AssignResult struct {
 }
 
 // parisToday is today's date in Europe/Paris.
-func (a *App) parisToday() string { return a.Now().In(paris).Format(time.DateOnly) }
+func (a *App) parisToday() string { return a.Now().In(domain.Paris).Format(time.DateOnly) }
 
 // isCalendarDay checks a YYYY-MM-DD calendar date.
 func isCalendarDay(s string) bool {

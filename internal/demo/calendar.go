@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/domain"
 )
 
 // Calendar is every date of the demo, derived from one day (its "as of",
@@ -76,7 +76,7 @@ var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "j
 
 // CalendarAt is the demo's calendar for the day of asOf in Europe/Paris.
 func CalendarAt(asOf time.Time) Calendar {
-	p := asOf.In(paris)
+	p := asOf.In(domain.Paris)
 	today := civil(p.Year(), p.Month(), p.Day())
 	// The closing month is three months after this one; day 0 of the next is its last day.
 	closesDay := civil(p.Year(), p.Month()+4, 0)
@@ -107,7 +107,7 @@ func CalendarAt(asOf time.Time) Calendar {
 		ExperimentEnds:   day(expStarts.AddDate(1, 0, -1)),
 		AidYear:          today.Year() - 1,
 	}
-	c.ClosesFR = app.FrenchDateTime(c.Closes)
+	c.ClosesFR = domain.FrenchDateTime(c.Closes)
 	c.Previous = previousCampaign(year-1, opensDay.AddDate(-1, 0, 0), civil(closesDay.Year()-1, closesDay.Month()+1, 0), thisMonth)
 	return c
 }
@@ -140,7 +140,7 @@ func previousCampaign(year int, opensDay, closesDay, thisMonth time.Time) Previo
 // Morning is 9:00 in Europe/Paris on the given day: the instant
 // `seed-demo --as-of` pins the clock to.
 func Morning(d time.Time) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, paris).UTC()
+	return time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, domain.Paris).UTC()
 }
 
 // ParseDay reads an "as of" day (YYYY-MM-DD). Days outside 2000–2199 are
@@ -161,15 +161,5 @@ func day(t time.Time) string { return t.Format(time.DateOnly) }
 
 // at is a wall-clock time in Europe/Paris on day d, in UTC.
 func at(d time.Time, hour, minute int) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, paris).UTC()
+	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, domain.Paris).UTC()
 }
-
-// paris is Europe/Paris (UTC if the zone database is missing; the binary
-// embeds time/tzdata so it is not).
-var paris = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()

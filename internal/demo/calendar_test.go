@@ -9,15 +9,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tremplin/tremplin/internal/demo"
+	"github.com/tremplin/tremplin/internal/domain"
 )
-
-var paris, _ = time.LoadLocation("Europe/Paris")
 
 // Seeded on 5 December 2026, the demo is the one every screenshot and guide
 // of the first release shows: the calendar only moves its dates.
 func TestCalendarOfTheFirstReleaseDay(t *testing.T) {
 	t.Parallel()
-	c := demo.CalendarAt(time.Date(2026, 12, 5, 10, 0, 0, 0, paris))
+	c := demo.CalendarAt(time.Date(2026, 12, 5, 10, 0, 0, 0, domain.Paris))
 	require.Equal(t, "2026-12-05", c.Today)
 	require.Equal(t, 2027, c.Year)
 	require.Equal(t, "Appel à projets Mobilité solidaire 2027", c.CallTitle)
@@ -51,16 +50,16 @@ func TestCalendarTellsTheSameStoryEveryDay(t *testing.T) {
 	t.Parallel()
 	for d := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2034; d = d.AddDate(0, 0, 1) {
 		// Late in the evening, when the UTC day and the Paris day can differ.
-		asOf := time.Date(d.Year(), d.Month(), d.Day(), 23, 30, 0, 0, paris)
+		asOf := time.Date(d.Year(), d.Month(), d.Day(), 23, 30, 0, 0, domain.Paris)
 		c := demo.CalendarAt(asOf)
 		today := d.Format(time.DateOnly)
 		require.Equal(t, today, c.Today)
 		require.True(t, c.Opens.Before(asOf) && asOf.Before(c.Closes), "%s: the call is open", today)
 		require.GreaterOrEqual(t, c.Closes.Sub(asOf), 85*24*time.Hour, "%s: months left to apply", today)
 		require.Less(t, c.Closes.Sub(asOf), 125*24*time.Hour, today)
-		require.Equal(t, "17:00", c.Closes.In(paris).Format("15:04"), today)
-		require.Equal(t, "09:00", c.Opens.In(paris).Format("15:04"), today)
-		require.True(t, today < c.SessionOn && c.SessionOn < c.Closes.In(paris).Format(time.DateOnly), "%s: committee before the deadline", today)
+		require.Equal(t, "17:00", c.Closes.In(domain.Paris).Format("15:04"), today)
+		require.Equal(t, "09:00", c.Opens.In(domain.Paris).Format("15:04"), today)
+		require.True(t, today < c.SessionOn && c.SessionOn < c.Closes.In(domain.Paris).Format(time.DateOnly), "%s: committee before the deadline", today)
 		require.True(t, c.FormMinDate <= c.ProjectStart && c.ProjectStart <= c.FormMaxDate, "%s: project start allowed by the form", today)
 		require.True(t, strings.HasPrefix(c.ProjectStart, strconv.Itoa(c.Year)), today)
 		require.True(t, strings.HasSuffix(c.CallTitle, " "+strconv.Itoa(c.Year)), today)
@@ -69,7 +68,7 @@ func TestCalendarTellsTheSameStoryEveryDay(t *testing.T) {
 		p := c.Previous
 		require.Equal(t, c.Year-1, p.Year)
 		require.True(t, p.Opens.Before(p.Closes) && p.Closes.Before(asOf), "%s: last year's call is over", today)
-		require.Equal(t, "17:00", p.Closes.In(paris).Format("15:04"), today)
+		require.Equal(t, "17:00", p.Closes.In(domain.Paris).Format("15:04"), today)
 		require.True(t, p.Signed < p.Starts && p.PaidOn <= today, today)
 		require.Len(t, p.Periods, 6)
 		require.Less(t, p.Periods[5], today[:7], "%s: indicator months are past", today)

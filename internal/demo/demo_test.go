@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tremplin/tremplin/internal/demo"
+	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/server/servertest"
 	"github.com/tremplin/tremplin/internal/store/storetest"
 )
@@ -24,9 +25,9 @@ func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 // experiments run.
 func TestWholeDemoSeedsOnAnyDay(t *testing.T) {
 	t.Parallel()
-	anchor := time.Date(2026, 12, 5, 9, 0, 0, 0, paris)
+	anchor := time.Date(2026, 12, 5, 9, 0, 0, 0, domain.Paris)
 	for name, asOf := range map[string]time.Time{
-		"the first demo's deadline +1 day": time.Date(2027, 4, 1, 9, 0, 0, 0, paris),
+		"the first demo's deadline +1 day": time.Date(2027, 4, 1, 9, 0, 0, 0, domain.Paris),
 		"+1 year":                          anchor.AddDate(1, 0, 0),
 		"+5 years":                         anchor.AddDate(5, 0, 0),
 	} {

@@ -26,19 +26,11 @@ type managedCallList struct {
 	NextCursor *string       `json:"next_cursor"`
 }
 
-var parisLoc = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
-
 func parisLocal(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := t.In(parisLoc).Format("2006-01-02T15:04")
+	s := t.In(domain.Paris).Format("2006-01-02T15:04")
 	return &s
 }
 

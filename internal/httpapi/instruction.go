@@ -2,11 +2,11 @@ package httpapi
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/domain"
 )
 
 // Instruction: the project lead's list of submitted applications and its
@@ -37,7 +37,7 @@ func (s *Server) registerInstruction() {
 				fail(c, err)
 				return
 			}
-			name := "dossiers-" + s.app.Now().In(exportTZ).Format("2006-01-02") + ".csv"
+			name := "dossiers-" + s.app.Now().In(domain.Paris).Format("2006-01-02") + ".csv"
 			c.Header("Content-Type", "text/csv; charset=utf-8")
 			c.Header("Content-Disposition", ContentDisposition(name))
 			c.Header("Cache-Control", "private, no-store")
@@ -49,14 +49,6 @@ func (s *Server) registerInstruction() {
 			}
 		}})
 }
-
-// exportTZ dates export file names in Paris time.
-var exportTZ = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
 
 // instructionParams are the list's filters.
 type instructionParams struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/server/servertest"
 )
 
@@ -82,9 +83,7 @@ func TestAuditSearchAndVerification(t *testing.T) {
 	require.Contains(t, string(r.Body), "admin@demo.tremplin.fr")
 	r = admin.Get("/api/v1/audit?limit=1")
 	require.NotNil(t, r.Map(t)["next_cursor"])
-	paris, err := time.LoadLocation("Europe/Paris")
-	require.NoError(t, err)
-	today := s.App.Now().In(paris).Format("2006-01-02") // days are Paris days
+	today := s.App.Now().In(domain.Paris).Format("2006-01-02") // days are Paris days
 	r = admin.Get("/api/v1/audit?from=" + today + "&to=" + today + "&actor=admin@")
 	require.Equal(t, http.StatusOK, r.Status)
 	require.NotEmpty(t, r.Map(t)["items"])
@@ -98,7 +97,7 @@ func TestAuditSearchAndVerification(t *testing.T) {
 		v := admin.Get("/api/v1/audit/verify").Map(t)
 		return v["ok"] == true && v["unsealed"] == float64(0)
 	}, 10*time.Second, 50*time.Millisecond)
-	_, err = s.DB.ExecContext(context.Background(), "UPDATE audit_log SET actor = 'quelqu''un' WHERE seq = 1")
+	_, err := s.DB.ExecContext(context.Background(), "UPDATE audit_log SET actor = 'quelqu''un' WHERE seq = 1")
 	require.NoError(t, err)
 	r = admin.Get("/api/v1/audit/verify")
 	require.Equal(t, false, r.Map(t)["ok"])

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/opendata"
 	"github.com/tremplin/tremplin/internal/server/servertest"
 	"github.com/tremplin/tremplin/internal/sheet"
@@ -154,9 +155,7 @@ func TestFormulaInAnOrganisationNameIsInertInEveryExport(t *testing.T) {
 
 	var decided time.Time
 	require.NoError(t, s.DB.NewSelect().TableExpr("experiments").Column("decided_at").Where("application_id = ?", a6.ID).Scan(ctx, &decided))
-	paris, err := time.LoadLocation("Europe/Paris")
-	require.NoError(t, err)
-	r = lead.Get(fmt.Sprintf("/api/v1/dashboards/jaune.xlsx?year=%d", decided.In(paris).Year()))
+	r = lead.Get(fmt.Sprintf("/api/v1/dashboards/jaune.xlsx?year=%d", decided.In(domain.Paris).Year()))
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	require.Positive(t, inertXLSX(t, r.Body, formulaName), "jaune budgétaire XLSX")
 

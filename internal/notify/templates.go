@@ -9,6 +9,8 @@ import (
 	"sync"
 	texttemplate "text/template"
 	"time"
+
+	"github.com/tremplin/tremplin/internal/domain"
 )
 
 // Templates are French e-mails, one file per kind under templates/, each
@@ -19,13 +21,7 @@ import (
 //go:embed templates/*.tmpl
 var templateFS embed.FS
 
-var paris = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+var paris = domain.Paris
 
 var funcs = map[string]any{
 	// date and datetime show times in Europe/Paris, the French way.
