@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -211,13 +210,13 @@ func (a *App) MyApplications(ctx context.Context, actor *Actor) ([]store.Applica
 	var orgs []int64
 	seen := map[int64]bool{}
 	for _, g := range actor.Grants {
-		rest, ok := strings.CutPrefix(g.Domain, "org:")
-		if !ok || !a.Policy.RoleAllows(g.Role, "application:read") {
+		d, _ := authz.ParseDomain(g.Domain)
+		if d.Kind != authz.DomainOrg || !a.Policy.RoleAllows(g.Role, "application:read") {
 			continue
 		}
-		if id, err := strconv.ParseInt(rest, 10, 64); err == nil && !seen[id] {
-			seen[id] = true
-			orgs = append(orgs, id)
+		if !seen[d.ID] {
+			seen[d.ID] = true
+			orgs = append(orgs, d.ID)
 		}
 	}
 	return a.DB.ApplicationsOfOrgs(ctx, orgs, 200)

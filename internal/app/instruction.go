@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/sheet"
 	"github.com/tremplin/tremplin/internal/store"
@@ -117,10 +117,8 @@ func (a *App) instructionFilter(ctx context.Context, actor *Actor, q Instruction
 		// A grant on some calls only (call:<id>): the list is limited to them.
 		f.CallIDs = []int64{}
 		for _, g := range actor.Grants {
-			if rest, ok := strings.CutPrefix(g.Domain, "call:"); ok && a.Policy.RoleAllows(g.Role, "application:list") {
-				if id, err := strconv.ParseInt(rest, 10, 64); err == nil {
-					f.CallIDs = append(f.CallIDs, id)
-				}
+			if d, _ := authz.ParseDomain(g.Domain); d.Kind == authz.DomainCall && a.Policy.RoleAllows(g.Role, "application:list") {
+				f.CallIDs = append(f.CallIDs, d.ID)
 			}
 		}
 		if len(f.CallIDs) == 0 {

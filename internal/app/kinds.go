@@ -105,7 +105,7 @@ func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) 
 			case "reviewers":
 				var dirs []string
 				for _, d := range domains {
-					if len(d) > 4 && d[:4] == "dir:" {
+					if p, _ := authz.ParseDomain(d); p.Kind == authz.DomainDir {
 						dirs = append(dirs, d)
 					}
 				}

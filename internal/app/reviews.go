@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -34,12 +33,11 @@ func reviewerScopes(actor *Actor) (dirs []string, calls []int64) {
 		if g.Role != domain.RoleReviewer {
 			continue
 		}
-		if d, ok := strings.CutPrefix(g.Domain, "dir:"); ok {
-			dirs = append(dirs, d)
-		} else if c, ok := strings.CutPrefix(g.Domain, "call:"); ok {
-			if id, err := strconv.ParseInt(c, 10, 64); err == nil {
-				calls = append(calls, id)
-			}
+		switch d, _ := authz.ParseDomain(g.Domain); d.Kind {
+		case authz.DomainDir:
+			dirs = append(dirs, d.Code)
+		case authz.DomainCall:
+			calls = append(calls, d.ID)
 		}
 	}
 	return dirs, calls

@@ -247,8 +247,8 @@ func (a *App) reviewerDirection(ctx context.Context, tx bun.IDB, userID int64) (
 			continue
 		}
 		found = true
-		if d, ok := strings.CutPrefix(g.Domain, "dir:"); ok {
-			return d, nil
+		if d, _ := authz.ParseDomain(g.Domain); d.Kind == authz.DomainDir {
+			return d.Code, nil
 		}
 	}
 	if !found {

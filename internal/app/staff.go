@@ -3,11 +3,11 @@ package app
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
 
+	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/password"
@@ -46,19 +46,16 @@ func (a *App) checkGrant(ctx context.Context, tx bun.IDB, prefix string, g Grant
 			return bad("domain", fmt.Sprintf("Le rôle « %s » s'attribue sur tout le périmètre (domaine « * »).", g.Role))
 		}
 	case g.Role == domain.RoleReviewer:
-		if code, ok := strings.CutPrefix(g.Domain, "dir:"); ok {
-			exists, err := a.DB.DirectionExists(ctx, tx, code)
+		d, _ := authz.ParseDomain(g.Domain)
+		if d.Kind == authz.DomainDir {
+			exists, err := a.DB.DirectionExists(ctx, tx, d.Code)
 			if err != nil || !exists {
 				return bad("domain", "Direction inconnue : choisissez DIESS, DA, DPAS ou DTCM.")
 			}
 			return nil
 		}
-		if id, ok := strings.CutPrefix(g.Domain, "call:"); ok {
-			n, err := strconv.ParseInt(id, 10, 64)
-			exists := false
-			if err == nil {
-				exists, err = a.DB.CallExists(ctx, tx, n)
-			}
+		if d.Kind == authz.DomainCall {
+			exists, err := a.DB.CallExists(ctx, tx, d.ID)
 			if err != nil || !exists {
 				return bad("domain", "Appel à projets inconnu.")
 			}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/casbin/casbin/v2"
@@ -183,3 +184,42 @@ func CallDomain(id int64) string { return fmt.Sprintf("call:%d", id) }
 
 // DirDomain is the domain of a direction.
 func DirDomain(code string) string { return "dir:" + code }
+
+// Domain kinds, as ParseDomain reads them.
+const (
+	DomainAll  = "*"
+	DomainOrg  = "org"
+	DomainCall = "call"
+	DomainDir  = "dir"
+)
+
+// Domain is a domain string read back: its kind and its key (the direction
+// code, or the object's ID for org and call).
+type Domain struct {
+	Kind string
+	Code string // dir: the direction code
+	ID   int64  // org, call: the object's ID
+}
+
+// ParseDomain reads a domain string ("*", "org:12", "call:3", "dir:DIESS");
+// ok is false for anything else, so no caller guesses at a malformed one.
+func ParseDomain(s string) (d Domain, ok bool) {
+	if s == DomainAll {
+		return Domain{Kind: DomainAll}, true
+	}
+	kind, key, found := strings.Cut(s, ":")
+	if !found || key == "" {
+		return Domain{}, false
+	}
+	switch kind {
+	case DomainDir:
+		return Domain{Kind: kind, Code: key}, true
+	case DomainOrg, DomainCall:
+		id, err := strconv.ParseInt(key, 10, 64)
+		if err != nil || id <= 0 {
+			return Domain{}, false
+		}
+		return Domain{Kind: kind, ID: id}, true
+	}
+	return Domain{}, false
+}

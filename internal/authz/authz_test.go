@@ -89,3 +89,19 @@ func TestEveryRoleOfTheDomainIsInThePolicy(t *testing.T) {
 		require.Equal(t, want, p.RoleAllows(role, "organisation:read"), role)
 	}
 }
+
+func TestParseDomainReadsWhatTheBuildersWrite(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]authz.Domain{
+		"*": {Kind: authz.DomainAll}, authz.OrgDomain(12): {Kind: authz.DomainOrg, ID: 12},
+		authz.CallDomain(3): {Kind: authz.DomainCall, ID: 3}, authz.DirDomain("DIESS"): {Kind: authz.DomainDir, Code: "DIESS"},
+	} {
+		got, ok := authz.ParseDomain(s)
+		require.True(t, ok, s)
+		require.Equal(t, want, got, s)
+	}
+	for _, bad := range []string{"", "org:", "org:x", "org:-1", "call:0", "dir:", "app:4", "org12", "**"} {
+		_, ok := authz.ParseDomain(bad)
+		require.False(t, ok, bad)
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/domain"
 )
 
@@ -227,7 +228,7 @@ func (db *DB) MembersOfOrgs(ctx context.Context, tx bun.IDB, orgIDs []int64) ([]
 	domains := make([]string, len(orgIDs))
 	byDomain := map[string]int64{}
 	for i, id := range orgIDs {
-		domains[i] = "org:" + itoa64(id)
+		domains[i] = authz.OrgDomain(id)
 		byDomain[domains[i]] = id
 	}
 	var rows []struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/uptrace/bun"
 )
 
@@ -115,7 +116,7 @@ func (db *DB) OrgRecipients(ctx context.Context, tx bun.IDB, orgID int64) ([]Rec
 	err := tx.NewSelect().TableExpr("users AS u").ColumnExpr("DISTINCT u.id, u.email").
 		Join("JOIN grants AS g ON g.user_id = u.id").
 		Where("g.role IN ('org_admin', 'org_member')").
-		Where("g.domain = ?", orgDomain(orgID)).
+		Where("g.domain = ?", authz.OrgDomain(orgID)).
 		Where("u.disabled_at IS NULL AND u.deleted_at IS NULL").
 		OrderExpr("u.email").Scan(ctx, &out)
 	return out, MapError(err)

@@ -2,12 +2,12 @@ package store
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/domain"
 )
 
@@ -119,12 +119,8 @@ func (db *DB) OrganisationsOf(ctx context.Context, tx bun.IDB, userID int64) ([]
 
 // OrgIDOfDomain parses "org:<id>".
 func OrgIDOfDomain(dom string) (int64, bool) {
-	s, ok := strings.CutPrefix(dom, "org:")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	return id, err == nil && id > 0
+	d, ok := authz.ParseDomain(dom)
+	return d.ID, ok && d.Kind == authz.DomainOrg
 }
 
 // OrgFilter narrows the organisation directory.
@@ -179,7 +175,7 @@ func (db *DB) Members(ctx context.Context, tx bun.IDB, orgID int64) ([]Member, e
 	out := []Member{}
 	err := tx.NewSelect().TableExpr("grants AS g").Join("JOIN users AS u ON u.id = g.user_id").
 		ColumnExpr("g.user_id, u.name, u.email, g.role, g.created_at AS since").
-		Where("g.domain = ? AND g.role IN (?)", orgDomain(orgID), bun.In(orgRoles)).
+		Where("g.domain = ? AND g.role IN (?)", authz.OrgDomain(orgID), bun.In(orgRoles)).
 		OrderExpr("g.role ASC, u.name ASC, g.user_id ASC").Scan(ctx, &out)
 	return out, MapError(err)
 }
@@ -188,7 +184,7 @@ func (db *DB) Members(ctx context.Context, tx bun.IDB, orgID int64) ([]Member, e
 func (db *DB) MemberRole(ctx context.Context, tx bun.IDB, orgID, userID int64) (string, error) {
 	var roles []string
 	err := tx.NewSelect().TableExpr("grants").Column("role").
-		Where("user_id = ? AND domain = ? AND role IN (?)", userID, orgDomain(orgID), bun.In(orgRoles)).Scan(ctx, &roles)
+		Where("user_id = ? AND domain = ? AND role IN (?)", userID, authz.OrgDomain(orgID), bun.In(orgRoles)).Scan(ctx, &roles)
 	if err != nil {
 		return "", MapError(err)
 	}
@@ -206,13 +202,13 @@ func (db *DB) SetMemberRole(ctx context.Context, tx bun.IDB, orgID, userID int64
 	if err := db.RemoveMember(ctx, tx, orgID, userID); err != nil {
 		return err
 	}
-	return db.AddGrant(ctx, tx, &domain.Grant{UserID: userID, Role: role, Domain: orgDomain(orgID), GrantedBy: by})
+	return db.AddGrant(ctx, tx, &domain.Grant{UserID: userID, Role: role, Domain: authz.OrgDomain(orgID), GrantedBy: by})
 }
 
 // RemoveMember deletes a user's org roles in an organisation.
 func (db *DB) RemoveMember(ctx context.Context, tx bun.IDB, orgID, userID int64) error {
 	_, err := tx.NewDelete().Model((*grantRow)(nil)).
-		Where("user_id = ? AND domain = ? AND role IN (?)", userID, orgDomain(orgID), bun.In(orgRoles)).Exec(ctx)
+		Where("user_id = ? AND domain = ? AND role IN (?)", userID, authz.OrgDomain(orgID), bun.In(orgRoles)).Exec(ctx)
 	return MapError(err)
 }
 
@@ -239,5 +235,3 @@ func (db *DB) SoleAdminOf(ctx context.Context, tx bun.IDB, userID int64) ([]doma
 	}
 	return out, nil
 }
-
-func orgDomain(id int64) string { return "org:" + strconv.FormatInt(id, 10) }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/domain"
 )
 
@@ -309,7 +310,7 @@ func (db *DB) ReviewersDue(ctx context.Context, tx bun.IDB, fromDay, toDay strin
 		if x.ReviewerID != nil {
 			named = append(named, *x.ReviewerID)
 		} else {
-			dirs["dir:"+x.Direction] = true
+			dirs[authz.DirDomain(x.Direction)] = true
 		}
 	}
 	var done []struct {
@@ -356,7 +357,7 @@ func (db *DB) ReviewersDue(ctx context.Context, tx bun.IDB, fromDay, toDay strin
 				who = []ReviewerDue{{UserID: *x.ReviewerID, Email: email}}
 			}
 		} else {
-			who = byDir["dir:"+x.Direction]
+			who = byDir[authz.DirDomain(x.Direction)]
 		}
 		for _, w := range who {
 			if finished[[2]int64{x.ApplicationID, w.UserID}] {
