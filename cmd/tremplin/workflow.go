@@ -6,13 +6,11 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/tremplin/tremplin/internal/app"
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/config"
-	"github.com/tremplin/tremplin/internal/kernel"
+	"github.com/tremplin/tremplin/internal/server"
 	"github.com/tremplin/tremplin/internal/workflow"
 	"github.com/tremplin/tremplin/policies"
-	"github.com/tremplin/tremplin/workflows"
 )
 
 func init() {
@@ -27,8 +25,7 @@ func loadWorkflows() (*workflow.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app.App{Kernel: &kernel.Kernel{Policy: policy}}
-	return a.LoadWorkflows(workflows.FS, "workflows")
+	return server.LoadWorkflows(policy)
 }
 
 func runWorkflow(_ context.Context, _ *config.Config, _ *flag.FlagSet, args []string) error {

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/tremplin/tremplin/internal/blob"
+	"github.com/tremplin/tremplin/internal/calls"
 	"github.com/tremplin/tremplin/internal/flow"
 	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/store"
@@ -33,6 +34,8 @@ type App struct {
 	// Flow runs every workflow-driven state change.
 	Flow  *flow.Engine
 	Blobs Blobs
+	// The features already in their own packages that these use cases call.
+	Calls *calls.Service
 
 	// ReviewState is provided by the review use cases: how many routings an
 	// application has, how many reviews are pending, and which directions it
@@ -49,6 +52,4 @@ type App struct {
 	// Sleep waits out the sign-in slow-down (throttle.go); nil waits for
 	// real. Tests replace it to see the delay without spending it.
 	Sleep func(ctx context.Context, d time.Duration) error
-
-	communes map[string]bool
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/internal/workflow"
 )
@@ -35,7 +36,7 @@ var editableStates = map[string]bool{"draft": true, "correction_requested": true
 // StartApplication creates a draft application of one of the actor's
 // organisations on a published call, with the next AAP-<year>-<seq> reference.
 func (a *App) StartApplication(ctx context.Context, actor *Actor, callID int64, in StartApplicationInput) (*domain.Application, error) {
-	c, err := a.PublicCall(ctx, callID)
+	c, err := a.Calls.PublicCall(ctx, callID)
 	if err != nil {
 		return nil, err
 	}
@@ -373,11 +374,11 @@ func (a *App) saveDraftTx(ctx context.Context, tx bun.IDB, actor *Actor, id, bas
 
 // merge3 merges one value edited as a whole (the title, the budget).
 func merge3[T any](base, mine, theirs T, field string, conflicts *[]Conflict) T {
-	mineChanged, theirsChanged := !sameJSON(base, mine), !sameJSON(base, theirs)
+	mineChanged, theirsChanged := !kernel.SameJSON(base, mine), !kernel.SameJSON(base, theirs)
 	switch {
 	case mineChanged && !theirsChanged:
 		return mine
-	case mineChanged && theirsChanged && !sameJSON(mine, theirs):
+	case mineChanged && theirsChanged && !kernel.SameJSON(mine, theirs):
 		*conflicts = append(*conflicts, Conflict{Field: field, Mine: mine, Theirs: theirs})
 	}
 	return theirs

@@ -233,7 +233,7 @@ func answerPublics(ap *domain.Application, call *domain.Call) []string {
 // applicationCommune is where the project acts: the first commune the
 // application names, else the organisation's.
 func (a *App) applicationCommune(ctx context.Context, tx bun.IDB, ap *domain.Application) (*string, error) {
-	communes, err := a.communeSet(ctx)
+	communes, err := a.CommuneSet()
 	if err != nil {
 		return nil, err
 	}

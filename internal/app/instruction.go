@@ -69,7 +69,7 @@ func (a *App) instructionFilter(ctx context.Context, actor *Actor, q Instruction
 		}
 		f.States = append(f.States, s)
 	}
-	communes, err := a.communeSet(ctx)
+	communes, err := a.CommuneSet()
 	if err != nil {
 		return f, err
 	}

@@ -12,13 +12,6 @@ import (
 	"github.com/tremplin/tremplin/internal/workflow"
 )
 
-// CallSubject is what call guards see.
-type CallSubject struct {
-	Call *domain.Call
-	// Submitted counts applications that left the draft state.
-	Submitted int
-}
-
 // ApplicationSubject is what application guards see.
 type ApplicationSubject struct {
 	App       *domain.Application
@@ -32,37 +25,10 @@ type ApplicationSubject struct {
 	PendingReviews int
 }
 
-// RegisterCoreKinds plugs calls and applications into the workflow machinery.
+// RegisterCoreKinds plugs applications into the workflow machinery.
 func (a *App) RegisterCoreKinds() {
-	a.Flow.RegisterKind(Kind{Name: "calls", Workflow: "call", Table: "calls", ReadPerm: "call:read_all", Load: a.loadCallSubject})
 	a.Flow.RegisterKind(Kind{Name: "applications", Workflow: "application", Table: "applications", ReadPerm: "application:read",
 		Load: a.loadApplicationSubject})
-}
-
-func (a *App) loadCallSubject(ctx context.Context, tx bun.IDB, id int64) (*Subject, error) {
-	c, err := a.DB.GetCall(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	n, err := a.DB.CountApplications(ctx, tx, id, "draft")
-	if err != nil {
-		return nil, err
-	}
-	return &Subject{Kind: "calls", Table: "calls", What: "Appel à projets", ID: c.ID, State: c.State, Version: c.Version,
-		WorkflowVersion: c.WorkflowVersion, Domains: []string{authz.CallDomain(c.ID)}, ReadPerm: "call:read_all",
-		Data: &CallSubject{Call: c, Submitted: n},
-		OnApply: func(ctx context.Context, tx bun.IDB, _ *store.Batch, res workflow.Result, _ TransitionInput) error {
-			return a.callTransitioned(ctx, tx, c, res)
-		},
-		Recipients: func(ctx context.Context, tx bun.IDB, who string) ([]store.Recipient, error) {
-			if who == "project_lead" {
-				return a.DB.RoleRecipients(ctx, tx, domain.RoleProjectLead)
-			}
-			return nil, fmt.Errorf("calls: unknown recipients %q", who)
-		},
-		MailData: map[string]any{"Subject": fmt.Sprintf("l'appel à projets « %s »", c.Title), "CallTitle": c.Title,
-			"Link": fmt.Sprintf("%s/gestion/appels/%d", a.Config.BaseURL, c.ID)},
-	}, nil
 }
 
 func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) (*Subject, error) {
@@ -74,7 +40,7 @@ func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) 
 	if err != nil {
 		return nil, err
 	}
-	communes, err := a.communeSet(ctx)
+	communes, err := a.CommuneSet()
 	if err != nil {
 		return nil, err
 	}
@@ -125,29 +91,4 @@ func (a *App) loadApplicationSubject(ctx context.Context, tx bun.IDB, id int64) 
 			return a.applicationTransitioned(tx, b, ap, docs, res, in)
 		},
 	}, nil
-}
-
-// LoadReference reads the reference data use cases consult inside
-// transactions (the 93's communes). It runs once at start: a query on the
-// pool from inside a transaction could wait for a connection that only
-// another waiting transaction could free.
-func (a *App) LoadReference(ctx context.Context) error {
-	cs, err := a.DB.Communes(ctx)
-	if err != nil {
-		return err
-	}
-	set := make(map[string]bool, len(cs))
-	for _, c := range cs {
-		set[c.INSEE] = true
-	}
-	a.communes = set
-	return nil
-}
-
-// communeSet is the set of the 93's INSEE codes.
-func (a *App) communeSet(context.Context) (map[string]bool, error) {
-	if a.communes == nil {
-		return nil, fmt.Errorf("reference data not loaded (App.LoadReference)")
-	}
-	return a.communes, nil
 }

@@ -198,7 +198,7 @@ func demoDocument(ctx context.Context, a *app.App, ap *domain.Application, uploa
 func seedApplications(ctx context.Context, env *Env) error {
 	a := env.App
 	// The demo call was published by the seed, not through the workflow: plan its closing too.
-	if err := a.ScheduleCallClosing(ctx, env.Seeded.CallID); err != nil {
+	if err := a.Calls.ScheduleCallClosing(ctx, env.Seeded.CallID); err != nil {
 		return err
 	}
 	env.Seeded.Applications = map[string]int64{}

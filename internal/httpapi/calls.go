@@ -51,7 +51,7 @@ func (s *Server) registerCalls() {
 		Query: publicCallsParams{},
 		Handler: func(c *gin.Context) {
 			q := queryOf[publicCallsParams](c)
-			page, err := s.app.PublicCalls(c.Request.Context(), store.CallFilter{Theme: q.Theme, Public: q.Public, Limit: q.Limit, Cursor: q.Cursor})
+			page, err := s.calls.PublicCalls(c.Request.Context(), store.CallFilter{Theme: q.Theme, Public: q.Public, Limit: q.Limit, Cursor: q.Cursor})
 			if err != nil {
 				fail(c, err)
 				return
@@ -69,7 +69,7 @@ func (s *Server) registerCalls() {
 			if !okID {
 				return
 			}
-			call, err := s.app.PublicCall(c.Request.Context(), id)
+			call, err := s.calls.PublicCall(c.Request.Context(), id)
 			if err != nil {
 				fail(c, err)
 				return

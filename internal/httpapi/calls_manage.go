@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/calls"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/store"
 )
@@ -73,7 +73,7 @@ func (s *Server) registerCallsManage() {
 		Query: staffCallsParams{},
 		Handler: func(c *gin.Context) {
 			q := queryOf[staffCallsParams](c)
-			page, err := s.app.StaffCalls(c.Request.Context(), actorOf(c), store.StaffCallFilter{States: q.States, Limit: q.Limit, Cursor: q.Cursor})
+			page, err := s.calls.StaffCalls(c.Request.Context(), actorOf(c), store.StaffCallFilter{States: q.States, Limit: q.Limit, Cursor: q.Cursor})
 			if err != nil {
 				fail(c, err)
 				return
@@ -85,13 +85,13 @@ func (s *Server) registerCallsManage() {
 			ok(c, http.StatusOK, out)
 		}})
 	s.handle(Route{Method: http.MethodPost, Path: "/api/v1/manage/calls", Permission: "call:create", Tag: "appels (gestion)",
-		Summary: "Créer un appel à projets (brouillon)", Request: app.CallInput{}, Response: managedCall{}, MaxBody: 2 << 20,
+		Summary: "Créer un appel à projets (brouillon)", Request: calls.CallInput{}, Response: managedCall{}, MaxBody: 2 << 20,
 		Handler: func(c *gin.Context) {
-			var in app.CallInput
+			var in calls.CallInput
 			if !bindJSON(c, &in) {
 				return
 			}
-			call, err := s.app.CreateCall(c.Request.Context(), actorOf(c), in)
+			call, err := s.calls.CreateCall(c.Request.Context(), actorOf(c), in)
 			if err != nil {
 				fail(c, err)
 				return
@@ -107,7 +107,7 @@ func (s *Server) registerCallsManage() {
 			if !okID {
 				return
 			}
-			call, err := s.app.StaffCall(c.Request.Context(), actorOf(c), id)
+			call, err := s.calls.StaffCall(c.Request.Context(), actorOf(c), id)
 			if err != nil {
 				fail(c, err)
 				return
@@ -116,7 +116,7 @@ func (s *Server) registerCallsManage() {
 			ok(c, http.StatusOK, s.toManagedCall(call))
 		}})
 	s.handle(Route{Method: http.MethodPut, Path: "/api/v1/manage/calls/:id", Permission: "call:update", Tag: "appels (gestion)",
-		Summary: "Enregistrer un appel à projets (If-Match: version ; 409 si modifié entre-temps)", Request: app.CallInput{},
+		Summary: "Enregistrer un appel à projets (If-Match: version ; 409 si modifié entre-temps)", Request: calls.CallInput{},
 		Response: managedCall{}, MaxBody: 2 << 20,
 		Handler: func(c *gin.Context) {
 			id, okID := pathID(c, "id")
@@ -127,11 +127,11 @@ func (s *Server) registerCallsManage() {
 			if !okV {
 				return
 			}
-			var in app.CallInput
+			var in calls.CallInput
 			if !bindJSON(c, &in) {
 				return
 			}
-			call, err := s.app.UpdateCall(c.Request.Context(), actorOf(c), id, version, in)
+			call, err := s.calls.UpdateCall(c.Request.Context(), actorOf(c), id, version, in)
 			if err != nil {
 				if domain.AsError(err).Reason == "stale_version" {
 					err = &domain.Error{Code: domain.CodeConflict, Reason: "stale_version",
@@ -148,7 +148,7 @@ func (s *Server) registerCallsManage() {
 		Handler: func(c *gin.Context) {
 			c.Header("Cache-Control", "public, max-age=3600")
 			c.JSON(http.StatusOK, budgetChart{Accounts: domain.ChartOfAccounts, Funders: domain.Funders,
-				FieldTypes: domain.FieldTypes, DocumentTypes: app.DocumentTypes})
+				FieldTypes: domain.FieldTypes, DocumentTypes: calls.DocumentTypes})
 		}})
 }
 

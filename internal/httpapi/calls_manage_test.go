@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/calls"
 	"github.com/tremplin/tremplin/internal/demo"
 	"github.com/tremplin/tremplin/internal/store"
 )
@@ -176,7 +177,7 @@ func TestCallClosesByItselfAtTheClosingTime(t *testing.T) {
 	tasks := closingTasks(t, s.DB, id)
 	require.Len(t, tasks, 1)
 	require.True(t, closes.Equal(*tasks[0].ProcessAt), "process_at %v", tasks[0].ProcessAt)
-	var task app.CloseCallTask
+	var task calls.CloseCallTask
 	require.NoError(t, json.Unmarshal(tasks[0].Payload, &task))
 
 	// Moving the deadline plans a new task; the old one no longer closes the call.
@@ -185,16 +186,16 @@ func TestCallClosesByItselfAtTheClosingTime(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	require.Len(t, closingTasks(t, s.DB, id), 2)
 	clock.set(closes.Add(time.Second))
-	require.NoError(t, s.App.RunCallClosing(ctx, task))
+	require.NoError(t, s.Calls.RunCallClosing(ctx, task))
 	require.Equal(t, "published", callState(t, s.DB, id), "the deadline moved a day later")
 
 	// At the new closing time the system closes it, audited as "système".
 	newCloses := closes.Add(24 * time.Hour)
 	clock.set(newCloses.Add(-2 * time.Minute))
-	require.Error(t, s.App.RunCallClosing(ctx, app.CloseCallTask{CallID: id, ClosesAt: newCloses}), "early: retried by the queue")
+	require.Error(t, s.Calls.RunCallClosing(ctx, calls.CloseCallTask{CallID: id, ClosesAt: newCloses}), "early: retried by the queue")
 	require.Equal(t, "published", callState(t, s.DB, id))
 	clock.set(newCloses)
-	require.NoError(t, s.App.RunCallClosing(ctx, app.CloseCallTask{CallID: id, ClosesAt: newCloses}))
+	require.NoError(t, s.Calls.RunCallClosing(ctx, calls.CloseCallTask{CallID: id, ClosesAt: newCloses}))
 	require.Equal(t, "closed", callState(t, s.DB, id))
 	h, err := s.DB.History(ctx, "calls", id)
 	require.NoError(t, err)
@@ -210,9 +211,9 @@ func TestCallClosesByItselfAtTheClosingTime(t *testing.T) {
 	require.True(t, demo.CalendarAt(start).Closes.Equal(*demoTasks[0].ProcessAt), "process_at %v", demoTasks[0].ProcessAt)
 
 	// Running it again is harmless.
-	require.NoError(t, s.App.RunCallClosing(ctx, app.CloseCallTask{CallID: id, ClosesAt: newCloses}))
+	require.NoError(t, s.Calls.RunCallClosing(ctx, calls.CloseCallTask{CallID: id, ClosesAt: newCloses}))
 	// The demo call, still open, is not touched by the sweep; nothing is due.
-	n, err := s.App.CloseDueCalls(ctx)
+	n, err := s.Calls.CloseDueCalls(ctx)
 	require.NoError(t, err)
 	require.Zero(t, n)
 }
@@ -220,7 +221,7 @@ func TestCallClosesByItselfAtTheClosingTime(t *testing.T) {
 func closingTasks(t *testing.T, db *store.DB, callID int64) []store.OutboxMessage {
 	t.Helper()
 	var rows []store.OutboxMessage
-	require.NoError(t, db.NewSelect().Model(&rows).Where("task_type = ?", app.TaskCloseCall).
+	require.NoError(t, db.NewSelect().Model(&rows).Where("task_type = ?", calls.TaskCloseCall).
 		Where("task_id LIKE ?", fmt.Sprintf("call-close:%d:%%", callID)).Order("id").Scan(context.Background()))
 	return rows
 }

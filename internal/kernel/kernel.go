@@ -26,6 +26,8 @@ type Kernel struct {
 	// Relay is woken after a commit that wrote outbox rows (nil: the
 	// periodic relay pass picks them up).
 	Relay Kicker
+
+	communes map[string]bool // reference.go
 }
 
 // New checks the dependencies every feature needs: a missing one fails at

@@ -18,17 +18,16 @@ import (
 	"github.com/tremplin/tremplin/internal/app"
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/blob"
+	"github.com/tremplin/tremplin/internal/calls"
 	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/demo"
 	"github.com/tremplin/tremplin/internal/embedded"
-	"github.com/tremplin/tremplin/internal/flow"
 	"github.com/tremplin/tremplin/internal/httpapi"
 	"github.com/tremplin/tremplin/internal/jobs"
 	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/notify"
 	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/policies"
-	"github.com/tremplin/tremplin/workflows"
 )
 
 // Main is one Tremplin process.
@@ -41,6 +40,7 @@ type Main struct {
 	Blobs  *blob.Store
 	Mailer notify.Mailer
 	App    *app.App
+	Calls  *calls.Service
 	Relay  *jobs.Relay
 	Worker *jobs.Worker
 	HTTP   *httpapi.Server
@@ -122,24 +122,7 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	m.Relay = jobs.NewRelay(m.DB, m.Queue)
-	k := kernel.New(cfg, m.DB, policy, m.Relay)
-	m.App = &app.App{Kernel: k, Blobs: m.Blobs}
-	defs, err := m.App.LoadWorkflows(workflows.FS, "workflows")
-	if err != nil {
-		return err
-	}
-	m.App.Flow = flow.New(k, defs)
-	m.App.RegisterCoreKinds()
-	m.App.RegisterReviews()
-	m.App.RegisterExperiments()
-	if err := m.App.Flow.Check(); err != nil {
-		return err
-	}
-	m.App.Queue = m.Queue
-	if err := m.App.LoadReference(ctx); err != nil {
-		return fmt.Errorf("database: %w", err)
-	}
-	return nil
+	return m.wire(ctx, kernel.New(cfg, m.DB, policy, m.Relay))
 }
 
 // SeedDemo loads the demo data into an empty database.
@@ -167,7 +150,7 @@ func (m *Main) SeedDemoAsOf(ctx context.Context, day time.Time) (*demo.Seeded, e
 func (m *Main) StartWorker() error {
 	m.Worker = jobs.NewWorker(m.Queue, max(4, runtime.NumCPU()*2), workerGrace(m.Config.ShutdownTimeout))
 	m.Worker.Handle(jobs.TypeSendMail, jobs.HandleSendMailOnce(m.DB, m.Mailer))
-	m.Worker.Handle(app.TaskCloseCall, jobs.HandleJSON(m.App.RunCallClosing))
+	m.Worker.Handle(calls.TaskCloseCall, jobs.HandleJSON(m.Calls.RunCallClosing))
 	m.Worker.Handle(jobs.TypeSweepDocuments, jobs.HandleSweepDocuments(m.App, m.Blobs))
 	m.Worker.Handle(jobs.TypeDeliverReminder, jobs.HandleDeliverReminder(m.App, m.Mailer))
 	return m.Worker.Start()

@@ -1,9 +1,7 @@
-package app
+package calls
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -15,6 +13,8 @@ import (
 
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/flow"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/internal/workflow"
 )
@@ -90,50 +90,50 @@ func ParseCallTime(s string) (time.Time, bool) {
 }
 
 // StaffCalls lists calls in every state for staff.
-func (a *App) StaffCalls(ctx context.Context, actor *Actor, f store.StaffCallFilter) (store.Page[domain.Call], error) {
-	if !a.Can(actor, "call:read_all") && !a.canAnywhere(actor, "call:read_all") {
+func (s *Service) StaffCalls(ctx context.Context, actor *kernel.Actor, f store.StaffCallFilter) (store.Page[domain.Call], error) {
+	if !s.Can(actor, "call:read_all") && !s.canAnywhere(actor, "call:read_all") {
 		return store.Page[domain.Call]{}, domain.NotFound("Appel à projets")
 	}
-	return a.DB.ListAllCalls(ctx, f)
+	return s.DB.ListAllCalls(ctx, f)
 }
 
-func (a *App) canAnywhere(actor *Actor, perm string) bool {
-	return actor.Signed() && !actor.MFAPending && a.Policy.CanAnywhere(&actor.Subject, perm)
+func (s *Service) canAnywhere(actor *kernel.Actor, perm string) bool {
+	return actor.Signed() && !actor.MFAPending && s.Policy.CanAnywhere(&actor.Subject, perm)
 }
 
 // StaffCall returns a call in any state to staff who may read it.
-func (a *App) StaffCall(ctx context.Context, actor *Actor, id int64) (*domain.Call, error) {
-	c, err := a.DB.GetCall(ctx, a.DB.DB, id)
+func (s *Service) StaffCall(ctx context.Context, actor *kernel.Actor, id int64) (*domain.Call, error) {
+	c, err := s.DB.GetCall(ctx, s.DB.DB, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Authorize(actor, "Appel à projets", "call:read_all", "call:read_all", authz.CallDomain(id)); err != nil {
+	if err := s.Authorize(actor, "Appel à projets", "call:read_all", "call:read_all", authz.CallDomain(id)); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
 // CreateCall stores a new draft call.
-func (a *App) CreateCall(ctx context.Context, actor *Actor, in CallInput) (*domain.Call, error) {
-	if !a.Can(actor, "call:create") {
+func (s *Service) CreateCall(ctx context.Context, actor *kernel.Actor, in CallInput) (*domain.Call, error) {
+	if !s.Can(actor, "call:create") {
 		return nil, &domain.Error{Code: domain.CodeForbidden, Reason: "forbidden", Message: "Vous n'avez pas les droits nécessaires pour créer un appel à projets."}
 	}
-	def, err := a.Flow.Definitions().Latest("call")
+	def, err := s.flow.Definitions().Latest("call")
 	if err != nil {
 		return nil, err
 	}
-	now := a.Now()
+	now := s.Now()
 	c := &domain.Call{State: def.Initial, WorkflowVersion: def.Version, CreatedAt: now, UpdatedAt: now, Version: 1}
-	if err := a.applyCallInput(ctx, c, in, now, false); err != nil {
+	if err := s.applyCallInput(ctx, c, in, now, false); err != nil {
 		return nil, err
 	}
 	id := actor.ID()
 	c.CreatedBy = &id
-	err = a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := a.DB.InsertCall(ctx, tx, c); err != nil {
+	err = s.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.DB.InsertCall(ctx, tx, c); err != nil {
 			return err
 		}
-		return a.DB.Audit(ctx, tx, actor.Audit(), "calls", fmt.Sprint(c.ID), "create", map[string]any{"title": c.Title})
+		return s.DB.Audit(ctx, tx, actor.Audit(), "calls", fmt.Sprint(c.ID), "create", map[string]any{"title": c.Title})
 	})
 	if err != nil {
 		return nil, err
@@ -144,39 +144,39 @@ func (a *App) CreateCall(ctx context.Context, actor *Actor, in CallInput) (*doma
 // UpdateCall saves the editor's form over the call at version (If-Match).
 // Drafts change freely; a published call keeps its form, documents and grid
 // once applications exist; closed and archived calls are frozen.
-func (a *App) UpdateCall(ctx context.Context, actor *Actor, id, version int64, in CallInput) (*domain.Call, error) {
+func (s *Service) UpdateCall(ctx context.Context, actor *kernel.Actor, id, version int64, in CallInput) (*domain.Call, error) {
 	var out *domain.Call
-	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		c, err := a.DB.GetCall(ctx, tx, id)
+	err := s.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		c, err := s.DB.GetCall(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if err := a.Authorize(actor, "Appel à projets", "call:read_all", "call:update", authz.CallDomain(id)); err != nil {
+		if err := s.Authorize(actor, "Appel à projets", "call:read_all", "call:update", authz.CallDomain(id)); err != nil {
 			return err
 		}
 		if c.Version != version {
 			return domain.StaleVersion()
 		}
 		if c.State != "draft" && c.State != "published" {
-			return domain.Errorf(domain.CodeBlocked, "call_frozen", "Un appel à projets %s ne peut plus être modifié.", strings.ToLower(a.callStateLabel(c)))
+			return domain.Errorf(domain.CodeBlocked, "call_frozen", "Un appel à projets %s ne peut plus être modifié.", strings.ToLower(s.callStateLabel(c)))
 		}
 		before := *c
 		started := 0
 		if c.State == "published" {
-			if started, err = a.DB.CountApplications(ctx, tx, id); err != nil {
+			if started, err = s.DB.CountApplications(ctx, tx, id); err != nil {
 				return err
 			}
 		}
-		now := a.Now()
-		if err := a.applyCallInput(ctx, c, in, now, c.State == "published"); err != nil {
+		now := s.Now()
+		if err := s.applyCallInput(ctx, c, in, now, c.State == "published"); err != nil {
 			return err
 		}
 		if started > 0 {
 			var errs domain.Fields
-			if !sameJSON(before.Settings.Form, c.Settings.Form) {
+			if !kernel.SameJSON(before.Settings.Form, c.Settings.Form) {
 				errs.Add("settings.form", "form_locked", fmt.Sprintf("Le formulaire ne peut plus être modifié : %d dossier(s) ont déjà été commencés.", started))
 			}
-			if !sameJSON(before.Settings.Documents, c.Settings.Documents) {
+			if !kernel.SameJSON(before.Settings.Documents, c.Settings.Documents) {
 				errs.Add("settings.documents", "documents_locked", fmt.Sprintf("Les pièces demandées ne peuvent plus être modifiées : %d dossier(s) ont déjà été commencés.", started))
 			}
 			if err := errs.Err(); err != nil {
@@ -184,37 +184,30 @@ func (a *App) UpdateCall(ctx context.Context, actor *Actor, id, version int64, i
 			}
 		}
 		c.UpdatedAt = now
-		if err := a.DB.UpdateCall(ctx, tx, c); err != nil {
+		if err := s.DB.UpdateCall(ctx, tx, c); err != nil {
 			return err
 		}
 		if c.State == "published" && !sameTimePtr(before.ClosesAt, c.ClosesAt) {
-			if err := a.planCallClosing(ctx, tx, c); err != nil {
+			if err := s.planCallClosing(ctx, tx, c); err != nil {
 				return err
 			}
 		}
 		out = c
-		return a.DB.Audit(ctx, tx, actor.Audit(), "calls", fmt.Sprint(c.ID), "update",
+		return s.DB.Audit(ctx, tx, actor.Audit(), "calls", fmt.Sprint(c.ID), "update",
 			map[string]any{"title": c.Title, "version": c.Version})
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.Committed()
+	s.Committed()
 	return out, nil
 }
 
-func (a *App) callStateLabel(c *domain.Call) string {
-	if def, err := a.Flow.Definitions().Get("call", c.WorkflowVersion); err == nil {
+func (s *Service) callStateLabel(c *domain.Call) string {
+	if def, err := s.flow.Definitions().Get("call", c.WorkflowVersion); err == nil {
 		return def.PlaceLabel(c.State)
 	}
 	return c.State
-}
-
-// sameJSON compares two values by their JSON form.
-func sameJSON(x, y any) bool {
-	bx, err1 := json.Marshal(x)
-	by, err2 := json.Marshal(y)
-	return err1 == nil && err2 == nil && bytes.Equal(bx, by)
 }
 
 func sameTimePtr(x, y *time.Time) bool {
@@ -226,7 +219,7 @@ func sameTimePtr(x, y *time.Time) bool {
 
 // applyCallInput validates the editor's input and copies it onto c. Nothing
 // is copied when anything is invalid.
-func (a *App) applyCallInput(ctx context.Context, c *domain.Call, in CallInput, now time.Time, published bool) error {
+func (s *Service) applyCallInput(ctx context.Context, c *domain.Call, in CallInput, now time.Time, published bool) error {
 	var errs domain.Fields
 	title := strings.TrimSpace(in.Title)
 	switch n := utf8.RuneCountInString(title); {
@@ -243,13 +236,13 @@ func (a *App) applyCallInput(ctx context.Context, c *domain.Call, in CallInput, 
 	if utf8.RuneCountInString(desc) > callMaxDescription {
 		errs.Add("description_html", "too_long", fmt.Sprintf("La description fait au plus %d caractères.", callMaxDescription))
 	}
-	themes := a.callCodes(&errs, "themes", in.Themes, func(s string) bool { return callCodeRE.MatchString(s) },
+	themes := s.callCodes(&errs, "themes", in.Themes, func(s string) bool { return callCodeRE.MatchString(s) },
 		"Thème invalide : des lettres minuscules sans accent, des chiffres et «\u00a0_\u00a0».")
-	publics := a.callCodes(&errs, "publics", in.Publics, func(s string) bool { _, ok := domain.Publics[s]; return ok },
+	publics := s.callCodes(&errs, "publics", in.Publics, func(s string) bool { _, ok := domain.Publics[s]; return ok },
 		"Public inconnu.")
-	communes := a.callCodes(&errs, "communes", in.Communes, func(s string) bool { return a.communes[s] },
+	communes := s.callCodes(&errs, "communes", in.Communes, s.IsCommune,
 		"Commune inconnue : choisissez une commune de la Seine-Saint-Denis.")
-	dirs, err := a.DB.Directions(ctx)
+	dirs, err := s.DB.Directions(ctx)
 	if err != nil {
 		return err
 	}
@@ -257,7 +250,7 @@ func (a *App) applyCallInput(ctx context.Context, c *domain.Call, in CallInput, 
 	for _, d := range dirs {
 		known[d.Code] = true
 	}
-	directions := a.callCodes(&errs, "directions", in.Directions, func(s string) bool { return known[s] }, "Direction inconnue.")
+	directions := s.callCodes(&errs, "directions", in.Directions, func(s string) bool { return known[s] }, "Direction inconnue.")
 	envelopeOK := errs.CheckMax("envelope_cents", in.EnvelopeCents)
 	maxOK := errs.CheckMax("max_amount_cents", in.MaxAmountCents)
 	switch {
@@ -309,7 +302,7 @@ func (a *App) applyCallInput(ctx context.Context, c *domain.Call, in CallInput, 
 }
 
 // callCodes checks a list of codes and returns it without duplicates.
-func (a *App) callCodes(errs *domain.Fields, field string, in []string, ok func(string) bool, msg string) []string {
+func (s *Service) callCodes(errs *domain.Fields, field string, in []string, ok func(string) bool, msg string) []string {
 	out := []string{}
 	if len(in) > callMaxCodes {
 		errs.Add(field, "too_many", fmt.Sprintf("Au plus %d éléments.", callMaxCodes))
@@ -414,35 +407,35 @@ type CloseCallTask struct {
 // planCallClosing plans the closing of a published call. The task ID holds
 // the closing time: moving the deadline plans a new task, and the old one,
 // when it runs, finds the call not yet due and does nothing.
-func (a *App) planCallClosing(ctx context.Context, tx bun.IDB, c *domain.Call) error {
+func (s *Service) planCallClosing(ctx context.Context, tx bun.IDB, c *domain.Call) error {
 	if c.ClosesAt == nil {
 		return nil
 	}
 	at := c.ClosesAt.UTC()
-	return a.DB.Enqueue(ctx, tx, TaskCloseCall, fmt.Sprintf("call-close:%d:%d", c.ID, at.Unix()),
+	return s.DB.Enqueue(ctx, tx, TaskCloseCall, fmt.Sprintf("call-close:%d:%d", c.ID, at.Unix()),
 		CloseCallTask{CallID: c.ID, ClosesAt: at}, &at)
 }
 
 // ScheduleCallClosing plans the automatic closing of a published call (for
 // calls published outside the workflow, such as the demo data).
-func (a *App) ScheduleCallClosing(ctx context.Context, id int64) error {
-	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		c, err := a.DB.GetCall(ctx, tx, id)
+func (s *Service) ScheduleCallClosing(ctx context.Context, id int64) error {
+	err := s.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		c, err := s.DB.GetCall(ctx, tx, id)
 		if err != nil || c.State != "published" {
 			return err
 		}
-		return a.planCallClosing(ctx, tx, c)
+		return s.planCallClosing(ctx, tx, c)
 	})
 	if err == nil {
-		a.Committed()
+		s.Committed()
 	}
 	return err
 }
 
 // callTransitioned is the call kind's hook inside a transition's transaction.
-func (a *App) callTransitioned(ctx context.Context, tx bun.IDB, c *domain.Call, res workflow.Result) error {
+func (s *Service) transitioned(ctx context.Context, tx bun.IDB, c *domain.Call, res workflow.Result) error {
 	if res.To == "published" {
-		return a.planCallClosing(ctx, tx, c)
+		return s.planCallClosing(ctx, tx, c)
 	}
 	return nil
 }
@@ -454,8 +447,8 @@ var errNotYetDue = fmt.Errorf("call closing not yet due")
 // RunCallClosing closes a published call whose closing time has passed. It
 // is idempotent: a call already closed, unpublished or given a later
 // deadline is left alone.
-func (a *App) RunCallClosing(ctx context.Context, t CloseCallTask) error {
-	c, err := a.DB.GetCall(ctx, a.DB.DB, t.CallID)
+func (s *Service) RunCallClosing(ctx context.Context, t CloseCallTask) error {
+	c, err := s.DB.GetCall(ctx, s.DB.DB, t.CallID)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.CodeNotFound {
 			return nil
@@ -465,14 +458,14 @@ func (a *App) RunCallClosing(ctx context.Context, t CloseCallTask) error {
 	if c.State != "published" || c.ClosesAt == nil {
 		return nil
 	}
-	now := a.Now()
+	now := s.Now()
 	if c.ClosesAt.After(now) {
 		if c.ClosesAt.Sub(now) < 10*time.Minute {
 			return errNotYetDue
 		}
 		return nil // the deadline moved later: its own task is planned
 	}
-	_, err = a.Flow.Fire(ctx, SystemActor(), "calls", c.ID, "close", TransitionInput{
+	_, err = s.flow.Fire(ctx, kernel.SystemActor(), "calls", c.ID, "close", flow.TransitionInput{
 		Comment: "Clôture automatique à la date limite (" + domain.FrenchDateTime(*c.ClosesAt) + ")."})
 	if err != nil && domain.ErrorCode(err) == domain.CodeConflict {
 		return fmt.Errorf("call %d changed while closing, retry: %w", c.ID, err)
@@ -482,14 +475,14 @@ func (a *App) RunCallClosing(ctx context.Context, t CloseCallTask) error {
 
 // CloseDueCalls closes every published call past its closing time (the
 // sweep that backs the planned tasks up) and returns how many it closed.
-func (a *App) CloseDueCalls(ctx context.Context) (int, error) {
-	ids, err := a.DB.DueCalls(ctx, a.Now(), 100)
+func (s *Service) CloseDueCalls(ctx context.Context) (int, error) {
+	ids, err := s.DB.DueCalls(ctx, s.Now(), 100)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, id := range ids {
-		if err := a.RunCallClosing(ctx, CloseCallTask{CallID: id}); err != nil {
+		if err := s.RunCallClosing(ctx, CloseCallTask{CallID: id}); err != nil {
 			return n, err
 		}
 		n++

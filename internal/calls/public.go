@@ -1,4 +1,4 @@
-package app
+package calls
 
 import (
 	"context"
@@ -8,14 +8,14 @@ import (
 )
 
 // PublicCalls lists the calls open to the public (published), soonest deadline first.
-func (a *App) PublicCalls(ctx context.Context, f store.CallFilter) (store.Page[domain.Call], error) {
+func (s *Service) PublicCalls(ctx context.Context, f store.CallFilter) (store.Page[domain.Call], error) {
 	f.States = []string{"published"}
-	return a.DB.ListCalls(ctx, f)
+	return s.DB.ListCalls(ctx, f)
 }
 
 // PublicCall returns a published or closed call; drafts are invisible to the public.
-func (a *App) PublicCall(ctx context.Context, id int64) (*domain.Call, error) {
-	c, err := a.DB.GetCall(ctx, a.DB.DB, id)
+func (s *Service) PublicCall(ctx context.Context, id int64) (*domain.Call, error) {
+	c, err := s.DB.GetCall(ctx, s.DB.DB, id)
 	if err != nil {
 		return nil, err
 	}
