@@ -5,7 +5,7 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/audit"
 	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/server"
 )
@@ -24,7 +24,7 @@ func runAudit(ctx context.Context, cfg *config.Config, _ *flag.FlagSet, args []s
 		return err
 	}
 	defer db.Close()
-	v, err := app.VerifyAuditChain(ctx, db)
+	v, err := audit.VerifyChain(ctx, db)
 	if err != nil {
 		return fmt.Errorf("audit verify: %w", err)
 	}

@@ -98,16 +98,6 @@ func hasControl(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0
 }
 
-func collect(errs ...*domain.FieldError) error {
-	var f domain.Fields
-	for _, e := range errs {
-		if e != nil {
-			f = append(f, *e)
-		}
-	}
-	return f.Err()
-}
-
 // SignUpInput is the applicant sign-up form.
 type SignUpInput struct {
 	Email    string `json:"email"`
@@ -122,7 +112,7 @@ type SignUpInput struct {
 func (a *App) SignUp(ctx context.Context, actor *Actor, in SignUpInput) error {
 	email := domain.NormalizeEmail(in.Email)
 	name := strings.TrimSpace(in.Name)
-	if err := collect(checkEmail("email", email), checkName("name", name), checkPassword("password", in.Password, email)); err != nil {
+	if err := domain.CollectFields(checkEmail("email", email), checkName("name", name), checkPassword("password", in.Password, email)); err != nil {
 		return err
 	}
 	hash, err := password.Hash(in.Password, password.Default)
@@ -295,7 +285,7 @@ func (a *App) VerifyEmail(ctx context.Context, actor *Actor, token string) (*dom
 // unverified account. Same answer whatever the address.
 func (a *App) ResendVerification(ctx context.Context, actor *Actor, email string) error {
 	email = domain.NormalizeEmail(email)
-	if err := collect(checkEmail("email", email)); err != nil {
+	if err := domain.CollectFields(checkEmail("email", email)); err != nil {
 		return err
 	}
 	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -21,7 +21,7 @@ import (
 // account. Same answer whatever the address.
 func (a *App) RequestPasswordReset(ctx context.Context, actor *Actor, email string) error {
 	email = domain.NormalizeEmail(email)
-	if err := collect(checkEmail("email", email)); err != nil {
+	if err := domain.CollectFields(checkEmail("email", email)); err != nil {
 		return err
 	}
 	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -68,7 +68,7 @@ func (a *App) ResetPassword(ctx context.Context, actor *Actor, token, newPasswor
 	if err != nil {
 		return nil, err
 	}
-	if err := collect(checkPassword("password", newPassword, u.Email)); err != nil {
+	if err := domain.CollectFields(checkPassword("password", newPassword, u.Email)); err != nil {
 		return nil, err
 	}
 	hash, err := password.Hash(newPassword, password.Default)
@@ -131,7 +131,7 @@ func (a *App) ChangePassword(ctx context.Context, actor *Actor, in ChangePasswor
 	if fe == nil && in.NewPassword == in.CurrentPassword {
 		fe = &domain.FieldError{Field: "new_password", Code: "unchanged", Message: "Le nouveau mot de passe doit être différent de l'actuel."}
 	}
-	if err := collect(fe); err != nil {
+	if err := domain.CollectFields(fe); err != nil {
 		return err
 	}
 	hash, err := password.Hash(in.NewPassword, password.Default)
@@ -196,7 +196,7 @@ func (a *App) confirmPassword(ctx context.Context, actor *Actor, field, pw strin
 // UpdateProfile changes the signed-in user's display name.
 func (a *App) UpdateProfile(ctx context.Context, actor *Actor, name string) (*domain.User, error) {
 	name = strings.TrimSpace(name)
-	if err := collect(checkName("name", name)); err != nil {
+	if err := domain.CollectFields(checkName("name", name)); err != nil {
 		return nil, err
 	}
 	var u *domain.User

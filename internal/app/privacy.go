@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/tremplin/tremplin/internal/audit"
 	"github.com/tremplin/tremplin/internal/domain"
 	"github.com/tremplin/tremplin/internal/store"
 )
@@ -74,7 +75,7 @@ func (a *App) ExportMyData(ctx context.Context, actor *Actor) (*PersonalData, er
 	if out.InvitationsReceived, err = a.DB.InvitationsTo(ctx, a.DB.DB, u.Email); err != nil {
 		return nil, err
 	}
-	if out.AuditTrail, err = a.DB.AuditOfUser(ctx, a.DB.DB, u.ID, fmt.Sprint(u.ID)); err != nil {
+	if out.AuditTrail, err = audit.OfUser(ctx, a.DB.DB, u.ID, fmt.Sprint(u.ID)); err != nil {
 		return nil, err
 	}
 	return out, a.AuditAlone(ctx, actor, "user", fmt.Sprint(u.ID), "personal_data_exported", nil)

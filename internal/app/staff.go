@@ -82,7 +82,7 @@ type CreateStaffInput struct {
 // a link to choose their password (the reset mechanism, with a longer life).
 func (a *App) CreateStaff(ctx context.Context, actor *Actor, in CreateStaffInput) (*UserDetail, error) {
 	email, name := domain.NormalizeEmail(in.Email), strings.TrimSpace(in.Name)
-	if err := collect(checkEmail("email", email), checkName("name", name)); err != nil {
+	if err := domain.CollectFields(checkEmail("email", email), checkName("name", name)); err != nil {
 		return nil, err
 	}
 	// Until the link is used nobody knows the password: a random one, hashed
@@ -151,7 +151,7 @@ type UserDetail struct {
 func (a *App) ListUsers(ctx context.Context, actor *Actor, f store.UserFilter) (store.Page[UserDetail], error) {
 	out := store.Page[UserDetail]{Items: []UserDetail{}}
 	if !a.Can(actor, permUserRead) {
-		return out, errForbidden
+		return out, kernel.ErrForbidden
 	}
 	if f.Kind != "" && f.Kind != domain.KindApplicant && f.Kind != domain.KindStaff {
 		return out, domain.Invalid("Filtre invalide.", domain.FieldError{Field: "kind", Code: "oneof", Message: "Valeurs possibles : applicant, staff."})
@@ -175,12 +175,10 @@ func (a *App) ListUsers(ctx context.Context, actor *Actor, f store.UserFilter) (
 	return out, nil
 }
 
-var errForbidden = &domain.Error{Code: domain.CodeForbidden, Reason: "forbidden", Message: "Vous n'avez pas les droits nécessaires pour cette action."}
-
 // GetUser returns one account with its roles.
 func (a *App) GetUser(ctx context.Context, actor *Actor, id int64) (*UserDetail, error) {
 	if !a.Can(actor, permUserRead) {
-		return nil, errForbidden
+		return nil, kernel.ErrForbidden
 	}
 	u, err := a.DB.UserByID(ctx, a.DB.DB, id)
 	if err != nil {
@@ -210,10 +208,10 @@ type UpdateUserInput struct {
 // second factor or reset it. Each change is its own audit row.
 func (a *App) UpdateUser(ctx context.Context, actor *Actor, id int64, in UpdateUserInput) (*UserDetail, error) {
 	if !a.Can(actor, permUserManage) {
-		return nil, errForbidden
+		return nil, kernel.ErrForbidden
 	}
 	if in.Name != nil {
-		if err := collect(checkName("name", strings.TrimSpace(*in.Name))); err != nil {
+		if err := domain.CollectFields(checkName("name", strings.TrimSpace(*in.Name))); err != nil {
 			return nil, err
 		}
 	}
@@ -307,7 +305,7 @@ func (a *App) UpdateUser(ctx context.Context, actor *Actor, id int64, in UpdateU
 // (the welcome link expired, or they forgot it before ever signing in).
 func (a *App) SendPasswordLink(ctx context.Context, actor *Actor, id int64) error {
 	if !a.Can(actor, permUserManage) {
-		return errForbidden
+		return kernel.ErrForbidden
 	}
 	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u, err := a.DB.UserByID(ctx, tx, id)
@@ -331,7 +329,7 @@ func (a *App) SendPasswordLink(ctx context.Context, actor *Actor, id int64) erro
 // GrantRole gives a staff member a role in a domain (a security event).
 func (a *App) GrantRole(ctx context.Context, actor *Actor, userID int64, in GrantInput) (*domain.Grant, error) {
 	if !a.Can(actor, permGrantManage) {
-		return nil, errForbidden
+		return nil, kernel.ErrForbidden
 	}
 	var g *domain.Grant
 	err := a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -366,7 +364,7 @@ func (a *App) GrantRole(ctx context.Context, actor *Actor, userID int64, in Gran
 // RevokeRole removes a grant; the last platform admin cannot lose the role.
 func (a *App) RevokeRole(ctx context.Context, actor *Actor, userID, grantID int64) error {
 	if !a.Can(actor, permGrantManage) {
-		return errForbidden
+		return kernel.ErrForbidden
 	}
 	return a.DB.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		g, err := a.DB.GrantByID(ctx, tx, userID, grantID)

@@ -119,3 +119,15 @@ func (f Fields) Err() error {
 	}
 	return Invalid("Certains champs sont invalides.", f...)
 }
+
+// CollectFields gathers the field errors that occurred (nil entries are
+// checks that passed) into one invalid error, or nil.
+func CollectFields(errs ...*FieldError) error {
+	var f Fields
+	for _, e := range errs {
+		if e != nil {
+			f = append(f, *e)
+		}
+	}
+	return f.Err()
+}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/audit"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
@@ -20,7 +20,7 @@ func (s *Server) registerAudit() {
 		Response: auditListResponse{}, Query: auditParams{},
 		Handler: func(c *gin.Context) {
 			q := queryOf[auditParams](c)
-			page, err := s.app.SearchAudit(c.Request.Context(), actorOf(c), app.AuditQuery{ActorID: q.ActorID, Actor: q.Actor,
+			page, err := s.audit.Search(c.Request.Context(), actorOf(c), audit.Query{ActorID: q.ActorID, Actor: q.Actor,
 				ObjectType: q.ObjectType, ObjectID: q.ObjectID, Action: q.Action, From: q.From, To: q.To, Cursor: q.Cursor, Limit: q.Limit})
 			if err != nil {
 				fail(c, err)
@@ -30,9 +30,9 @@ func (s *Server) registerAudit() {
 		}})
 	s.handle(Route{Method: http.MethodGet, Path: "/api/v1/audit/verify", Permission: "audit:search", Tag: "administration",
 		Summary:  "Vérification de la chaîne de hachage du journal : première ligne modifiée ou supprimée, le cas échéant",
-		Response: app.AuditVerification{},
+		Response: audit.Verification{},
 		Handler: func(c *gin.Context) {
-			v, err := s.app.VerifyAudit(c.Request.Context(), actorOf(c))
+			v, err := s.audit.Verify(c.Request.Context(), actorOf(c))
 			if err != nil {
 				fail(c, err)
 				return

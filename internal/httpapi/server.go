@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/audit"
 	"github.com/tremplin/tremplin/internal/calls"
 	"github.com/tremplin/tremplin/internal/config"
 	"github.com/tremplin/tremplin/internal/domain"
@@ -28,6 +29,7 @@ type Deps struct {
 	Config   *config.Config
 	App      *app.App
 	Calls    *calls.Service
+	Audit    *audit.Service
 	Ready    map[string]Pinger // what serving needs ("database", "s3"): /readyz fails without it
 	Reported map[string]Pinger // checked and shown by /readyz without failing it ("redis")
 	Frontend fs.FS             // the built front end (frontend/dist); nil serves none
@@ -42,6 +44,7 @@ type Server struct {
 	deps     Deps
 	app      *app.App
 	calls    *calls.Service
+	audit    *audit.Service
 	engine   *gin.Engine
 	routes   []Route
 	origin   string // of TREMPLIN_BASE_URL: where browser writes must come from
@@ -73,7 +76,7 @@ func New(d Deps) *Server {
 	if d.Metrics == nil {
 		d.Metrics = prometheus.NewRegistry()
 	}
-	s := &Server{deps: d, app: d.App, calls: d.Calls, engine: e, origin: d.Config.Origin(), inflight: inflight{reqs: map[uint64]InFlight{}}}
+	s := &Server{deps: d, app: d.App, calls: d.Calls, audit: d.Audit, engine: e, origin: d.Config.Origin(), inflight: inflight{reqs: map[uint64]InFlight{}}}
 	m := newHTTPMetrics(d.Metrics)
 	streamTimeout := d.Config.StreamTimeout
 	e.Use(func(c *gin.Context) { c.Set(ctxStreamTimeout, streamTimeout) }) // read by ioDeadlines on streaming routes

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/audit"
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/calls"
 	"github.com/tremplin/tremplin/internal/flow"
@@ -34,6 +35,7 @@ func (m *Main) wire(ctx context.Context, k *kernel.Kernel) error {
 	}
 	fl := flow.New(k, defs)
 	m.Calls = calls.New(k, fl)
+	m.Audit = audit.New(k)
 	m.App = &app.App{Kernel: k, Flow: fl, Blobs: m.Blobs, Queue: m.Queue, Calls: m.Calls}
 	m.App.RegisterCoreKinds()
 	m.App.RegisterReviews()

@@ -37,7 +37,7 @@ func (m *Main) Listen() error {
 		// (tests): the site's origin is the port actually bound.
 		m.Config.BaseURL = m.URL()
 	}
-	m.HTTP = httpapi.New(httpapi.Deps{Config: m.Config, App: m.App, Calls: m.Calls, Ready: ready, Reported: reported, Frontend: m.Frontend, Metrics: reg})
+	m.HTTP = httpapi.New(httpapi.Deps{Config: m.Config, App: m.App, Calls: m.Calls, Audit: m.Audit, Ready: ready, Reported: reported, Frontend: m.Frontend, Metrics: reg})
 	if err := m.listenMetrics(reg); err != nil {
 		_ = ln.Close()
 		return err

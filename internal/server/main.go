@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tremplin/tremplin/internal/app"
+	"github.com/tremplin/tremplin/internal/audit"
 	"github.com/tremplin/tremplin/internal/authz"
 	"github.com/tremplin/tremplin/internal/blob"
 	"github.com/tremplin/tremplin/internal/calls"
@@ -41,6 +42,7 @@ type Main struct {
 	Mailer notify.Mailer
 	App    *app.App
 	Calls  *calls.Service
+	Audit  *audit.Service
 	Relay  *jobs.Relay
 	Worker *jobs.Worker
 	HTTP   *httpapi.Server

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
-	"strconv"
 	"strings"
 	"time"
 
@@ -135,18 +133,18 @@ type UserFilter struct {
 
 // ListUsers lists accounts by id, keyset-paginated; anonymised accounts are left out.
 func (db *DB) ListUsers(ctx context.Context, f UserFilter) (Page[domain.User], error) {
-	limit := pageLimit(f.Limit)
+	limit := PageLimit(f.Limit)
 	var rows []userRow
 	q := db.NewSelect().Model(&rows).Where("u.deleted_at IS NULL")
 	if f.Q != "" {
-		like := "%" + escapeLike(strings.ToLower(f.Q)) + "%"
+		like := "%" + EscapeLike(strings.ToLower(f.Q)) + "%"
 		q = q.Where("(lower(u.email) LIKE ? ESCAPE '\\' OR lower(u.name) LIKE ? ESCAPE '\\')", like, like)
 	}
 	if f.Kind != "" {
 		q = q.Where("u.kind = ?", f.Kind)
 	}
 	if f.Cursor != "" {
-		id, err := decodeIDCursor(f.Cursor)
+		id, err := DecodeIDCursor(f.Cursor)
 		if err != nil {
 			return Page[domain.User]{}, err
 		}
@@ -158,7 +156,7 @@ func (db *DB) ListUsers(ctx context.Context, f UserFilter) (Page[domain.User], e
 	page := Page[domain.User]{Items: make([]domain.User, 0, len(rows))}
 	for i, r := range rows {
 		if i == int(limit) {
-			cur := encodeIDCursor(rows[i-1].ID)
+			cur := EncodeIDCursor(rows[i-1].ID)
 			page.NextCursor = &cur
 			break
 		}
@@ -305,33 +303,4 @@ func (db *DB) EraseUserData(ctx context.Context, tx bun.IDB, userID int64, email
 		}
 	}
 	return nil
-}
-
-// escapeLike escapes LIKE wildcards in user input.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-func pageLimit(n int) int {
-	if n <= 0 || n > 100 {
-		return 50
-	}
-	return n
-}
-
-// encodeIDCursor and decodeIDCursor make opaque keyset cursors from row ids.
-func encodeIDCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
-}
-
-func decodeIDCursor(s string) (int64, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	var id int64
-	if err == nil {
-		id, err = strconv.ParseInt(string(b), 10, 64)
-	}
-	if err != nil || id <= 0 {
-		return 0, domain.Invalid("Curseur de pagination invalide.", domain.FieldError{Field: "cursor", Code: "invalid", Message: "Curseur invalide."})
-	}
-	return id, nil
 }

@@ -76,7 +76,7 @@ func invalidCursor() error {
 // keyset-paginated on (submission time, id), or (rank, id) when sorting by
 // relevance, so concurrent submissions neither duplicate nor skip rows.
 func (db *DB) ListInstruction(ctx context.Context, f InstructionFilter) (Page[InstructionRow], error) {
-	limit := pageLimit(f.Limit)
+	limit := PageLimit(f.Limit)
 	q, err := db.instructionQuery(f)
 	if err != nil {
 		return Page[InstructionRow]{}, err
@@ -237,7 +237,7 @@ func (db *DB) instructionQuery(f InstructionFilter) (*bun.SelectQuery, error) {
 	} else {
 		inner = inner.OrderExpr("COALESCE(a.submitted_at, a.created_at) ASC, a.id ASC")
 	}
-	inner = inner.Limit(int64(pageLimit(f.Limit) + 1))
+	inner = inner.Limit(int64(PageLimit(f.Limit) + 1))
 
 	facets := "(SELECT string_agg(af.facet, ',' ORDER BY af.facet) FROM application_facets af WHERE af.application_id = x.id)"
 	if db.Engine == SQLite {

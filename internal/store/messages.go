@@ -55,14 +55,14 @@ type NotificationFilter struct {
 
 // Notifications lists a user's notifications, newest first, keyset-paginated.
 func (db *DB) Notifications(ctx context.Context, f NotificationFilter) (Page[Notification], error) {
-	limit := pageLimit(f.Limit)
+	limit := PageLimit(f.Limit)
 	var rows []Notification
 	q := db.NewSelect().Model(&rows).Where("n.user_id = ?", f.UserID)
 	if f.UnreadOnly {
 		q = q.Where("n.read_at IS NULL")
 	}
 	if f.Cursor != "" {
-		id, err := decodeIDCursor(f.Cursor)
+		id, err := DecodeIDCursor(f.Cursor)
 		if err != nil {
 			return Page[Notification]{}, err
 		}
@@ -74,7 +74,7 @@ func (db *DB) Notifications(ctx context.Context, f NotificationFilter) (Page[Not
 	page := Page[Notification]{Items: make([]Notification, 0, min(len(rows), limit))}
 	for i, r := range rows {
 		if i == limit {
-			cur := encodeIDCursor(rows[i-1].ID)
+			cur := EncodeIDCursor(rows[i-1].ID)
 			page.NextCursor = &cur
 			break
 		}

@@ -134,7 +134,7 @@ type OrgFilter struct {
 // ListOrganisations lists organisations by id, keyset-paginated. A non-nil
 // empty IDs means "none" (a caller who may see no organisation).
 func (db *DB) ListOrganisations(ctx context.Context, f OrgFilter) (Page[domain.Organisation], error) {
-	limit := pageLimit(f.Limit)
+	limit := PageLimit(f.Limit)
 	page := Page[domain.Organisation]{Items: []domain.Organisation{}}
 	if f.IDs != nil && len(f.IDs) == 0 {
 		return page, nil
@@ -145,12 +145,12 @@ func (db *DB) ListOrganisations(ctx context.Context, f OrgFilter) (Page[domain.O
 		q = q.Where("o.id IN (?)", bun.In(f.IDs))
 	}
 	if f.Q != "" {
-		like := "%" + escapeLike(strings.ToLower(f.Q)) + "%"
+		like := "%" + EscapeLike(strings.ToLower(f.Q)) + "%"
 		id := domain.NormalizeID(f.Q)
 		q = q.Where("(lower(o.legal_name) LIKE ? ESCAPE '\\' OR o.siret = ? OR o.rna = ?)", like, id, id)
 	}
 	if f.Cursor != "" {
-		id, err := decodeIDCursor(f.Cursor)
+		id, err := DecodeIDCursor(f.Cursor)
 		if err != nil {
 			return page, err
 		}
@@ -161,7 +161,7 @@ func (db *DB) ListOrganisations(ctx context.Context, f OrgFilter) (Page[domain.O
 	}
 	for i, r := range rows {
 		if i == limit {
-			cur := encodeIDCursor(rows[i-1].ID)
+			cur := EncodeIDCursor(rows[i-1].ID)
 			page.NextCursor = &cur
 			break
 		}

@@ -1,15 +1,16 @@
-package store
+package audit
 
 import (
 	"context"
 	"strings"
 	"time"
 
+	"github.com/tremplin/tremplin/internal/store"
 	"github.com/uptrace/bun"
 )
 
-// AuditFilter narrows an audit search. Empty fields do not filter.
-type AuditFilter struct {
+// Filter narrows an audit search. Empty fields do not filter.
+type Filter struct {
 	ActorID    *int64
 	Actor      string // part of the actor's label (an e-mail address)
 	ObjectType string
@@ -20,18 +21,18 @@ type AuditFilter struct {
 	Cursor     string
 }
 
-// SearchAudit lists audit rows newest first, keyset-paginated on id (an
+// search lists audit rows newest first, keyset-paginated on id (an
 // offset would rescan the whole trail page after page).
-func (db *DB) SearchAudit(ctx context.Context, f AuditFilter) (Page[AuditEntry], error) {
-	limit := pageLimit(f.Limit)
-	page := Page[AuditEntry]{Items: []AuditEntry{}}
-	var rows []AuditEntry
+func search(ctx context.Context, db bun.IDB, f Filter) (store.Page[store.AuditEntry], error) {
+	limit := store.PageLimit(f.Limit)
+	page := store.Page[store.AuditEntry]{Items: []store.AuditEntry{}}
+	var rows []store.AuditEntry
 	q := db.NewSelect().Model(&rows)
 	if f.ActorID != nil {
 		q = q.Where("actor_id = ?", *f.ActorID)
 	}
 	if f.Actor != "" {
-		q = q.Where("lower(actor) LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(f.Actor))+"%")
+		q = q.Where("lower(actor) LIKE ? ESCAPE '\\'", "%"+store.EscapeLike(strings.ToLower(f.Actor))+"%")
 	}
 	if f.ObjectType != "" {
 		q = q.Where("object_type = ?", f.ObjectType)
@@ -49,18 +50,18 @@ func (db *DB) SearchAudit(ctx context.Context, f AuditFilter) (Page[AuditEntry],
 		q = q.Where("at < ?", f.To.UTC())
 	}
 	if f.Cursor != "" {
-		id, err := decodeIDCursor(f.Cursor)
+		id, err := store.DecodeIDCursor(f.Cursor)
 		if err != nil {
 			return page, err
 		}
 		q = q.Where("id < ?", id)
 	}
 	if err := q.OrderExpr("id DESC").Limit(int64(limit + 1)).Scan(ctx); err != nil {
-		return page, MapError(err)
+		return page, store.MapError(err)
 	}
 	for i, r := range rows {
 		if i == limit {
-			cur := encodeIDCursor(rows[i-1].ID)
+			cur := store.EncodeIDCursor(rows[i-1].ID)
 			page.NextCursor = &cur
 			break
 		}
@@ -69,20 +70,20 @@ func (db *DB) SearchAudit(ctx context.Context, f AuditFilter) (Page[AuditEntry],
 	return page, nil
 }
 
-// AuditOfObject is the trail of one object, oldest first (e.g. what a
+// ofObject is the trail of one object, oldest first (e.g. what a
 // project lead sees of one application).
-func (db *DB) AuditOfObject(ctx context.Context, tx bun.IDB, objectType, objectID string) ([]AuditEntry, error) {
-	out := []AuditEntry{}
+func ofObject(ctx context.Context, tx bun.IDB, objectType, objectID string) ([]store.AuditEntry, error) {
+	out := []store.AuditEntry{}
 	err := tx.NewSelect().Model(&out).Where("object_type = ? AND object_id = ?", objectType, objectID).OrderExpr("id").Scan(ctx)
-	return out, MapError(err)
+	return out, store.MapError(err)
 }
 
-// AuditOfUser is what the trail holds about a user: the rows they caused and
+// OfUser is what the trail holds about a user: the rows they caused and
 // the rows about their account (personal-data export).
-func (db *DB) AuditOfUser(ctx context.Context, tx bun.IDB, userID int64, userObjectID string) ([]AuditEntry, error) {
-	out := []AuditEntry{}
+func OfUser(ctx context.Context, tx bun.IDB, userID int64, userObjectID string) ([]store.AuditEntry, error) {
+	out := []store.AuditEntry{}
 	err := tx.NewSelect().Model(&out).
 		Where("actor_id = ? OR (object_type = 'user' AND object_id = ?)", userID, userObjectID).
 		OrderExpr("id").Scan(ctx)
-	return out, MapError(err)
+	return out, store.MapError(err)
 }

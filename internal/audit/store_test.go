@@ -1,8 +1,9 @@
-package store_test
+package audit
 
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/tremplin/tremplin/internal/store"
 	"github.com/tremplin/tremplin/internal/store/storetest"
 )
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
 func TestAuditSearchFiltersAndPagesNewestFirst(t *testing.T) {
 	t.Parallel()
@@ -38,34 +41,34 @@ func TestAuditSearchFiltersAndPagesNewestFirst(t *testing.T) {
 			now = now.Add(time.Hour)
 		}
 
-		page, err := db.SearchAudit(ctx, store.AuditFilter{ActorID: &alice, Limit: 2})
+		page, err := search(ctx, db.DB, Filter{ActorID: &alice, Limit: 2})
 		require.NoError(t, err)
 		require.Len(t, page.Items, 2)
 		require.Equal(t, []string{"login", "role_granted"}, []string{page.Items[0].Action, page.Items[1].Action}, "newest first")
 		require.NotNil(t, page.NextCursor)
-		page, err = db.SearchAudit(ctx, store.AuditFilter{ActorID: &alice, Limit: 2, Cursor: *page.NextCursor})
+		page, err = search(ctx, db.DB, Filter{ActorID: &alice, Limit: 2, Cursor: *page.NextCursor})
 		require.NoError(t, err)
 		require.Len(t, page.Items, 1)
 		require.Nil(t, page.NextCursor)
 
-		page, err = db.SearchAudit(ctx, store.AuditFilter{Actor: "BOB@", Action: "login"})
+		page, err = search(ctx, db.DB, Filter{Actor: "BOB@", Action: "login"})
 		require.NoError(t, err)
 		require.Len(t, page.Items, 1)
 		from, to := start.Add(90*time.Minute), start.Add(4*time.Hour)
-		page, err = db.SearchAudit(ctx, store.AuditFilter{From: &from, To: &to})
+		page, err = search(ctx, db.DB, Filter{From: &from, To: &to})
 		require.NoError(t, err)
 		require.Len(t, page.Items, 2, "rows at 2h and 3h")
-		page, err = db.SearchAudit(ctx, store.AuditFilter{ObjectType: "user", ObjectID: "2"})
+		page, err = search(ctx, db.DB, Filter{ObjectType: "user", ObjectID: "2"})
 		require.NoError(t, err)
 		require.Len(t, page.Items, 3)
-		_, err = db.SearchAudit(ctx, store.AuditFilter{Cursor: "%%%"})
+		_, err = search(ctx, db.DB, Filter{Cursor: "%%%"})
 		require.Equal(t, domain.CodeInvalid, domain.ErrorCode(err))
 
-		trail, err := db.AuditOfObject(ctx, db.DB, "user", "1")
+		trail, err := ofObject(ctx, db.DB, "user", "1")
 		require.NoError(t, err)
 		require.Len(t, trail, 2)
 		require.True(t, trail[0].ID < trail[1].ID, "oldest first")
-		mine, err := db.AuditOfUser(ctx, db.DB, bob, "2")
+		mine, err := OfUser(ctx, db.DB, bob, "2")
 		require.NoError(t, err)
 		require.Len(t, mine, 3, "bob's own rows plus the grant made on his account")
 	})

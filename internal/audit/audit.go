@@ -1,4 +1,7 @@
-package app
+// Package audit is the search and the verification of the hash-chained
+// audit trail, for administrators. The trail itself is written by every use
+// case through the kernel (store.Audit), in the use case's transaction.
+package audit
 
 import (
 	"context"
@@ -7,13 +10,20 @@ import (
 	"time"
 
 	"github.com/tremplin/tremplin/internal/domain"
+	"github.com/tremplin/tremplin/internal/kernel"
 	"github.com/tremplin/tremplin/internal/store"
 )
 
 const permAuditSearch = "audit:search"
 
-// AuditQuery is the audit search form, as typed (query-string values).
-type AuditQuery struct {
+// Service holds the audit trail's use cases.
+type Service struct{ *kernel.Kernel }
+
+// New wires the audit feature.
+func New(k *kernel.Kernel) *Service { return &Service{Kernel: k} }
+
+// Query is the audit search form, as typed (query-string values).
+type Query struct {
 	ActorID    string
 	Actor      string
 	ObjectType string
@@ -42,12 +52,12 @@ func parseDay(field, v string, end bool) (*time.Time, *domain.FieldError) {
 	return nil, &domain.FieldError{Field: field, Code: "date", Message: "Date invalide : attendu AAAA-MM-JJ (ex. 2027-01-31)."}
 }
 
-// SearchAudit searches the trail, newest first (admins).
-func (a *App) SearchAudit(ctx context.Context, actor *Actor, q AuditQuery) (store.Page[store.AuditEntry], error) {
-	if !a.Can(actor, permAuditSearch) {
-		return store.Page[store.AuditEntry]{}, errForbidden
+// Search searches the trail, newest first (admins).
+func (s *Service) Search(ctx context.Context, actor *kernel.Actor, q Query) (store.Page[store.AuditEntry], error) {
+	if !s.Can(actor, permAuditSearch) {
+		return store.Page[store.AuditEntry]{}, kernel.ErrForbidden
 	}
-	f := store.AuditFilter{Actor: strings.TrimSpace(q.Actor), ObjectType: strings.TrimSpace(q.ObjectType),
+	f := Filter{Actor: strings.TrimSpace(q.Actor), ObjectType: strings.TrimSpace(q.ObjectType),
 		ObjectID: strings.TrimSpace(q.ObjectID), Action: strings.TrimSpace(q.Action), Cursor: q.Cursor, Limit: q.Limit}
 	var errs []*domain.FieldError
 	if q.ActorID != "" {
@@ -65,14 +75,14 @@ func (a *App) SearchAudit(ctx context.Context, actor *Actor, q AuditQuery) (stor
 	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
 		errs = append(errs, &domain.FieldError{Field: "to", Code: "range", Message: "La date de fin doit suivre la date de début."})
 	}
-	if err := collect(errs...); err != nil {
+	if err := domain.CollectFields(errs...); err != nil {
 		return store.Page[store.AuditEntry]{}, err
 	}
-	return a.DB.SearchAudit(ctx, f)
+	return search(ctx, s.DB.DB, f)
 }
 
-// AuditVerification is the result of checking the hash chain.
-type AuditVerification struct {
+// Verification is the result of checking the hash chain.
+type Verification struct {
 	OK       bool   `json:"ok"`
 	Checked  int64  `json:"checked"`
 	Unsealed int    `json:"unsealed"`
@@ -81,21 +91,21 @@ type AuditVerification struct {
 	Reason   string `json:"reason,omitempty"`
 }
 
-// VerifyAudit walks the chain and reports the first broken row, if any.
-func (a *App) VerifyAudit(ctx context.Context, actor *Actor) (*AuditVerification, error) {
-	if actor != nil && !a.Can(actor, permAuditSearch) {
-		return nil, errForbidden
+// Verify walks the chain and reports the first broken row, if any.
+func (s *Service) Verify(ctx context.Context, actor *kernel.Actor) (*Verification, error) {
+	if actor != nil && !s.Can(actor, permAuditSearch) {
+		return nil, kernel.ErrForbidden
 	}
-	return VerifyAuditChain(ctx, a.DB)
+	return VerifyChain(ctx, s.DB)
 }
 
-// VerifyAuditChain checks the chain of db (the CLI has no actor).
-func VerifyAuditChain(ctx context.Context, db *store.DB) (*AuditVerification, error) {
+// VerifyChain checks the chain of db (the CLI has no actor).
+func VerifyChain(ctx context.Context, db *store.DB) (*Verification, error) {
 	brk, checked, unsealed, err := db.VerifyAudit(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := &AuditVerification{OK: brk == nil, Checked: checked, Unsealed: unsealed}
+	out := &Verification{OK: brk == nil, Checked: checked, Unsealed: unsealed}
 	if brk != nil {
 		seq, id := brk.Seq, brk.ID
 		out.BrokenAt, out.Reason = &seq, brk.Reason
@@ -106,8 +116,8 @@ func VerifyAuditChain(ctx context.Context, db *store.DB) (*AuditVerification, er
 	return out, nil
 }
 
-// AuditOfObject is the trail of one object. The caller has already checked
+// OfObject is the trail of one object. The caller has already checked
 // the actor may see the object (project leads reading one application).
-func (a *App) AuditOfObject(ctx context.Context, objectType, objectID string) ([]store.AuditEntry, error) {
-	return a.DB.AuditOfObject(ctx, a.DB.DB, objectType, objectID)
+func (s *Service) OfObject(ctx context.Context, objectType, objectID string) ([]store.AuditEntry, error) {
+	return ofObject(ctx, s.DB.DB, objectType, objectID)
 }
