@@ -111,7 +111,6 @@ func readSQLiteIndexes(t *testing.T, db *store.DB, s schema, table string) {
 		Origin string `bun:"origin"`
 	}
 	type part struct {
-		CID  int     `bun:"cid"`
 		Name *string `bun:"name"`
 	}
 	for _, ix := range rows[idx](t, db, `SELECT name, "unique", origin FROM pragma_index_list(?)`, table) {
@@ -129,7 +128,7 @@ func readSQLiteIndexes(t *testing.T, db *store.DB, s schema, table string) {
 			continue
 		}
 		var cols []string
-		for _, p := range rows[part](t, db, "SELECT cid, name FROM pragma_index_info(?) ORDER BY seqno", ix.Name) {
+		for _, p := range rows[part](t, db, "SELECT name FROM pragma_index_info(?) ORDER BY seqno", ix.Name) {
 			cols = append(cols, deref(p.Name))
 		}
 		s.add(indexFact(table, ix.Unique, strings.Join(cols, ", "), "", "btree"), "")

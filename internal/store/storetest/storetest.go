@@ -259,7 +259,11 @@ func engineLine() string {
 	defer processMu.Unlock()
 	var parts []string
 	for _, e := range []store.Engine{store.Postgres, store.SQLite} {
-		if n := processes[e]; n > 0 {
+		switch n := processes[e]; n {
+		case 0:
+		case 1:
+			parts = append(parts, fmt.Sprintf("%s (1 process)", e))
+		default:
 			parts = append(parts, fmt.Sprintf("%s (%d processes)", e, n))
 		}
 	}
