@@ -22,8 +22,7 @@ func TestAuditVerifyDetectsEditedAndDeletedRows(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("TREMPLIN_DATA_DIR", dir)
 	var db *store.DB
-	if os.Getenv("DATABASE_URL") != "" {
-		url := storetest.URL(t)
+	if url := storetest.ProcessURL(t); url != "" {
 		t.Setenv("DATABASE_URL", url)
 		// The command needs only the database; the other backends may be absent here.
 		t.Setenv("TREMPLIN_EMBEDDED", "redis,s3,mail")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,9 +24,10 @@ func TestSeedDemoAsOfAnotherDayThenRefusesAFilledDatabase(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("TREMPLIN_DATA_DIR", dir)
 	opts := store.Options{SQLitePath: filepath.Join(dir, "tremplin.db")}
-	if os.Getenv("DATABASE_URL") != "" {
-		url := storetest.URL(t)
+	if url := storetest.ProcessURL(t); url != "" {
 		t.Setenv("DATABASE_URL", url)
+		// The command needs only the database; the other backends may be absent here.
+		t.Setenv("TREMPLIN_EMBEDDED", "redis,s3,mail")
 		opts = store.Options{URL: url}
 	}
 	var out, errOut bytes.Buffer
@@ -89,6 +89,9 @@ func TestSeedDemoRefusesABadDayInOneLine(t *testing.T) {
 // seed-demo --as-of builds the demo with.
 func TestDemoCalendarPrintsTheDemoDates(t *testing.T) {
 	t.Setenv("TREMPLIN_DATA_DIR", t.TempDir())
+	// It reads the configuration but opens no backend: with DATABASE_URL set
+	// and no REDIS_URL, the fail-closed rule must not stop it here.
+	t.Setenv("TREMPLIN_EMBEDDED", "redis,s3,mail")
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, run([]string{"demo-calendar", "--as-of", "2030-01-20"}, nil, &out, &errOut), errOut.String())
 	var got demo.Calendar

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -16,9 +15,9 @@ import (
 func TestSeedLoadCommand(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("TREMPLIN_DATA_DIR", dir)
-	if os.Getenv("DATABASE_URL") != "" {
+	if url := storetest.ProcessURL(t); url != "" {
 		// The command writes where DATABASE_URL points: give it a database of its own.
-		t.Setenv("DATABASE_URL", storetest.URL(t))
+		t.Setenv("DATABASE_URL", url)
 		// The command needs only the database; the other backends may be absent here.
 		t.Setenv("TREMPLIN_EMBEDDED", "redis,s3,mail")
 	}

@@ -84,11 +84,7 @@ func TestCommunesGeoJSONValidation(t *testing.T) {
 		require.Equal(t, tc.field, e.Fields[0].Field, tc.body)
 		require.Equal(t, tc.code, e.Fields[0].Code, tc.body)
 	}
-	geo, found := shareddata.Path("communes-93.geojson")
-	if !found {
-		t.Skip("shared GeoJSON not available (set TREMPLIN_SHARED_DATA)")
-	}
-	raw, err := os.ReadFile(geo)
+	raw, err := os.ReadFile(shareddata.Require(t, "communes-93.geojson"))
 	require.NoError(t, err)
 	clean, n, err := app.ValidateCommunesGeoJSON(raw, is93, name)
 	require.NoError(t, err)

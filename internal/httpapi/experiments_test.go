@@ -99,11 +99,7 @@ func TestExperimentBadInputIsProblemJSONAndWritesNothing(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, lead.Get("/api/v1/geo/communes").Status)
 
 	// The shared map of the 93 is accepted (multipart, as the admin screen sends it).
-	geo, found := shareddata.Path("communes-93.geojson")
-	if !found {
-		t.Skip("shared GeoJSON not available (set TREMPLIN_SHARED_DATA)")
-	}
-	raw, err := os.ReadFile(geo)
+	raw, err := os.ReadFile(shareddata.Require(t, "communes-93.geojson"))
 	require.NoError(t, err)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)

@@ -475,11 +475,8 @@ func TestCommitteeDecisionsLettersAndOpenData(t *testing.T) {
 }
 
 func scdlExamples(t *testing.T) string {
-	dir, ok := shareddata.Path("scdl-subventions-2.1.1")
-	if !ok {
-		t.Skip("official SCDL examples not found (set TREMPLIN_SHARED_DATA)")
-	}
-	return dir
+	t.Helper()
+	return shareddata.Require(t, "scdl-subventions-2.1.1")
 }
 
 // outboxMailContains reports whether an e-mail planned in the outbox (the

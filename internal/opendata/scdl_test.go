@@ -22,11 +22,7 @@ import (
 // ../../../shared/data/scdl-subventions-2.1.1 from this package.
 func officialDir(t *testing.T) string {
 	t.Helper()
-	dir, ok := shareddata.Path("scdl-subventions-2.1.1")
-	if !ok {
-		t.Skip("official SCDL files not found (set TREMPLIN_SHARED_DATA to the shared data folder)")
-	}
-	return dir
+	return shareddata.Require(t, "scdl-subventions-2.1.1")
 }
 
 func openOfficial(t *testing.T, name string) *os.File {

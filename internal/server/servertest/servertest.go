@@ -55,7 +55,10 @@ type Server struct {
 	Demo *demo.Seeded
 }
 
-// Start runs a Tremplin process for t and stops it at cleanup.
+// Start runs a Tremplin process for t and stops it at cleanup. Its database
+// is PostgreSQL when DATABASE_URL is set, SQLite otherwise; the package's
+// TestMain must call storetest.Main, which may unset DATABASE_URL
+// (TREMPLIN_TEST_ENGINE=sqlite) and reports the engines used.
 func Start(t testing.TB, o Options) *Server {
 	t.Helper()
 	ctx := context.Background()
@@ -110,6 +113,7 @@ func Start(t testing.TB, o Options) *Server {
 		defer cancel()
 		_ = m.Shutdown(sctx)
 	})
+	storetest.RecordProcess(t, m.DB.Engine)
 	now := o.Now
 	if now == nil {
 		now = storetest.Clock(t)

@@ -1,5 +1,6 @@
 // Package storetest gives each test a fresh, migrated database: SQLite in a
-// temp dir always, and PostgreSQL when DATABASE_URL is set (CI). PostgreSQL
+// temp dir always, and PostgreSQL when DATABASE_URL is set (CI); Main picks
+// the engines of a whole test binary (TREMPLIN_TEST_ENGINE). PostgreSQL
 // databases are cloned from a template migrated once per test binary, so a
 // fresh database costs a CREATE DATABASE, not a full migration.
 package storetest
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -176,11 +178,121 @@ func DropTemplate() {
 	}
 }
 
-// Main wraps testing.M so the template database is dropped after the tests.
+// EngineEnv names the variable that picks the database engine of a test
+// binary: "sqlite" runs it as on a laptop even when DATABASE_URL is set (the
+// other backends stay as configured), "postgres" requires DATABASE_URL.
+// Unset: PostgreSQL when DATABASE_URL is set, else SQLite. make test uses it
+// to run the whole-process packages a second time on SQLite in CI.
+const EngineEnv = "TREMPLIN_TEST_ENGINE"
+
+// ReportEnv names a file to which Main appends the engines line, so that
+// make test can show it: go test hides the output of passing packages.
+const ReportEnv = "TREMPLIN_TEST_REPORT"
+
+// Main wraps testing.M: it applies EngineEnv before any test reads
+// DATABASE_URL, drops the template database after the tests, and prints
+// which engines the whole processes of this binary ran on.
 func Main(m *testing.M) int {
+	switch e := os.Getenv(EngineEnv); e {
+	case "":
+	case string(store.SQLite):
+		// Unset rather than ignored in each helper: the tests that start a
+		// command read DATABASE_URL themselves, and the processes they start
+		// inherit the environment.
+		_ = os.Unsetenv("DATABASE_URL")
+	case string(store.Postgres):
+		if os.Getenv("DATABASE_URL") == "" {
+			fmt.Fprintf(os.Stderr, "%s=postgres needs DATABASE_URL\n", EngineEnv)
+			return 2
+		}
+	default:
+		fmt.Fprintf(os.Stderr, "%s=%q: want sqlite or postgres\n", EngineEnv, e)
+		return 2
+	}
+	inMain.Store(true)
 	code := m.Run()
 	DropTemplate()
+	if line := engineLine(); line != "" {
+		fmt.Println(line)
+		if err := appendReport(line); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
 	return code
+}
+
+var (
+	inMain    atomic.Bool
+	processMu sync.Mutex
+	processes = map[store.Engine]int{}
+)
+
+// RecordProcess notes that a whole process under test runs on engine e, for
+// the line Main prints. It fails t when the binary's TestMain does not call
+// Main, which alone applies EngineEnv.
+func RecordProcess(t testing.TB, e store.Engine) {
+	t.Helper()
+	require.True(t, inMain.Load(), "TestMain must call storetest.Main: it applies %s and reports the engines", EngineEnv)
+	processMu.Lock()
+	defer processMu.Unlock()
+	processes[e]++
+}
+
+// ProcessURL is the DATABASE_URL for a command a test runs in-process:
+// a fresh migrated PostgreSQL database's URL when DATABASE_URL is set, else
+// "" (the command opens SQLite in its TREMPLIN_DATA_DIR).
+func ProcessURL(t testing.TB) string {
+	t.Helper()
+	if os.Getenv("DATABASE_URL") == "" {
+		RecordProcess(t, store.SQLite)
+		return ""
+	}
+	RecordProcess(t, store.Postgres)
+	return URL(t)
+}
+
+// engineLine is "<package>: whole-process tests on: postgres (N processes),
+// sqlite (M processes)", or "" when the binary started no process.
+func engineLine() string {
+	processMu.Lock()
+	defer processMu.Unlock()
+	var parts []string
+	for _, e := range []store.Engine{store.Postgres, store.SQLite} {
+		switch n := processes[e]; n {
+		case 0:
+		case 1:
+			parts = append(parts, fmt.Sprintf("%s (1 process)", e))
+		default:
+			parts = append(parts, fmt.Sprintf("%s (%d processes)", e, n))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	pkg := "?"
+	if bi, ok := debug.ReadBuildInfo(); ok { // a test binary's path is "<import path>.test"
+		pkg = strings.TrimPrefix(strings.TrimSuffix(bi.Path, ".test"), bi.Main.Path+"/")
+	}
+	return fmt.Sprintf("%s: whole-process tests on: %s", pkg, strings.Join(parts, ", "))
+}
+
+func appendReport(line string) error {
+	path := os.Getenv(ReportEnv)
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("%s: %w", ReportEnv, err)
+	}
+	// One short write per binary: O_APPEND keeps lines whole when
+	// packages finish together.
+	if _, err := f.WriteString(line + "\n"); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("%s: %w", ReportEnv, err)
+	}
+	return f.Close()
 }
 
 func withDB(base, name string) string {
